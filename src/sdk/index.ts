@@ -1,0 +1,1 @@
+export { Keel, type OpenKeelOptions } from './keel.js';

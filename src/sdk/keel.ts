@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import {
+  type Clock,
+  createLogger,
+  type KeelConfig,
+  type KeelContext,
+  type KeelUserConfig,
+  type Logger,
+  loadConfig,
+  resolveConfig,
+  systemClock,
+} from '../core/index.js';
+import { openStore, type StoreKind, type StoreTypes } from '../storage/index.js';
+
+/** Options for `Keel.open`. */
+export interface OpenKeelOptions {
+  /** Project root (default: current directory). */
+  readonly root?: string;
+  /** Config file relative to root; default: the first of keel.config.ts, keel.yaml... found. */
+  readonly configFile?: string;
+  /** Use this configuration instead of reading files (merged onto defaults; no environment overrides). */
+  readonly config?: KeelUserConfig;
+  /** Environment for `KEEL_*` overrides (default: `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+}
+
+/**
+ * A Keel project opened for use: configuration plus lazily opened stores and services.
+ * The CLI, the server and SDK users all start here. Close it when done.
+ */
+export class Keel {
+  readonly ctx: KeelContext;
+  private readonly opened = new Map<StoreKind, Promise<StoreTypes[StoreKind]>>();
+
+  private constructor(ctx: KeelContext) {
+    this.ctx = ctx;
+  }
+
+  /** Opens a project: reads its config (or uses `options.config`) and prepares stores. */
+  static async open(options: OpenKeelOptions = {}): Promise<Keel> {
+    let config: KeelConfig;
+    let root: string;
+    if (options.config) {
+      config = resolveConfig(options.config);
+      root = resolve(options.root ?? '.');
+    } else {
+      const loaded = await loadConfig({
+        ...(options.root === undefined ? {} : { root: options.root }),
+        ...(options.configFile === undefined ? {} : { file: options.configFile }),
+        ...(options.env === undefined ? {} : { env: options.env }),
+      });
+      config = loaded.config;
+      root = loaded.root;
+    }
+    const log = options.log ?? createLogger({ level: config.logLevel });
+    return new Keel({ config, root, log, clock: options.clock ?? systemClock });
+  }
+
+  /** The resolved configuration. */
+  get config(): KeelConfig {
+    return this.ctx.config;
+  }
+
+  /** The store of `kind`, opened on first use with the URL from the config. */
+  store<K extends StoreKind>(kind: K): Promise<StoreTypes[K]> {
+    let p = this.opened.get(kind) as Promise<StoreTypes[K]> | undefined;
+    if (!p) {
+      p = openStore(kind, this.ctx.config.stores[kind], this.ctx);
+      this.opened.set(kind, p as Promise<StoreTypes[StoreKind]>);
+      // A failed open is retried on the next call instead of caching the failure.
+      p.catch(() => this.opened.delete(kind));
+    }
+    return p;
+  }
+
+  /** Closes every opened store. */
+  async close(): Promise<void> {
+    const stores = [...this.opened.values()];
+    this.opened.clear();
+    await Promise.all(stores.map(async (p) => (await p.catch(() => null))?.close()));
+  }
+}
