@@ -105,6 +105,10 @@ export const ERROR_CODES = {
     422,
     'The data breaks the declared expectations; the report names each column and rule.',
   ),
+  KEEL_DATA_WRITE_FAILED: spec(
+    500,
+    'The file could not be written (the message says why: a folder in the way, no space, a bad option); any previous file is unchanged.',
+  ),
 
   // learn
   KEEL_LEARN_INVALID_PARAM: spec(400, 'Use a known parameter with a value in its documented range.'),
@@ -126,6 +130,22 @@ export const ERROR_CODES = {
     'Fix the search space: ranges need low < high, log ranges low > 0, choices at least one value.',
   ),
   KEEL_TUNE_STUDY_NOT_FOUND: spec(404, 'List studies with `keel runs list`; resume needs the study id.'),
+  KEEL_TUNE_BAD_STUDY: spec(
+    400,
+    'The saved study was not written by `Study.toJSON()` (or is newer); the message names the field.',
+  ),
+  KEEL_TUNE_TRIAL_NOT_FOUND: spec(
+    404,
+    'Use a trial number `study.ask()` returned; list them with `study.trials`.',
+  ),
+  KEEL_TUNE_TRIAL_FINISHED: spec(
+    409,
+    'The trial is already complete, pruned or failed; report and tell only running trials, or ask() a new one.',
+  ),
+  KEEL_TUNE_GRID_EXHAUSTED: spec(
+    409,
+    'Every grid point has been evaluated; read the results from the study, or widen the grid.',
+  ),
 
   // tracking
   KEEL_TRACK_EXPERIMENT_NOT_FOUND: spec(404, 'List experiments with `keel experiments list`.'),
@@ -182,6 +202,10 @@ export const ERROR_CODES = {
   ),
   KEEL_SERVE_PAYLOAD_TOO_LARGE: spec(413, 'Send smaller requests or raise server.bodyLimitBytes.'),
   KEEL_SERVE_RUNTIME_ERROR: spec(500, 'The model runtime failed on this input; see the cause.'),
+  KEEL_SERVE_BAD_MODEL: spec(
+    400,
+    'The model file is not a valid ONNX or Keel model, or uses an unsupported feature; the message names it.',
+  ),
   KEEL_DEPLOY_NOT_FOUND: spec(404, 'List deployments with `keel deployments list`.'),
   KEEL_DEPLOY_INVALID: spec(400, 'Fix the deployment policy; the message names the invalid part.'),
   KEEL_DEPLOY_FEATURE_MISMATCH: spec(
@@ -225,6 +249,14 @@ export const ERROR_CODES = {
   KEEL_MONITOR_BAD_RULE: spec(400, "Fix the alert rule expression, e.g. 'auc < 0.85 for 1h'."),
   KEEL_MONITOR_WEBHOOK_NOT_ALLOWED: spec(400, 'Add the webhook host to monitoring.webhookAllowList.'),
   KEEL_MONITOR_BAD_FEEDBACK: spec(400, 'Feedback needs a request id and a label of the model output type.'),
+  KEEL_MONITOR_STAT_UNDEFINED: spec(
+    400,
+    'The statistic is undefined for this input (e.g. an all-zero row or column in a contingency table).',
+  ),
+  KEEL_MONITOR_BAD_SNAPSHOT: spec(
+    400,
+    'The reference snapshot is not a valid Keel drift reference; rebuild it from the training data.',
+  ),
 
   // pipelines and continuous learning
   KEEL_PIPELINE_INVALID: spec(

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import {
   type Clock,
@@ -10,7 +11,9 @@ import {
   resolveConfig,
   systemClock,
 } from '../core/index.js';
+import { Registry } from '../registry/index.js';
 import { openStore, type StoreKind, type StoreTypes } from '../storage/index.js';
+import { Tracking } from '../track/index.js';
 
 /** Options for `Keel.open`. */
 export interface OpenKeelOptions {
@@ -75,10 +78,46 @@ export class Keel {
     return p;
   }
 
+  /**
+   * Experiment tracking on this project's metadata and artifact stores (opened on first use).
+   * New runs record the project's git commit and `user` (default: the OS user name).
+   */
+  async tracking(options: { readonly user?: string } = {}): Promise<Tracking> {
+    const [metadata, artifacts] = await Promise.all([this.store('metadata'), this.store('artifacts')]);
+    const user = options.user ?? osUser();
+    return new Tracking({
+      metadata,
+      artifacts,
+      clock: this.ctx.clock,
+      root: this.ctx.root,
+      ...(user ? { user } : {}),
+    });
+  }
+
+  /** The model registry on this project's stores; `actor` (default: the OS user name) is recorded on changes. */
+  async registry(options: { readonly actor?: string } = {}): Promise<Registry> {
+    const [metadata, artifacts] = await Promise.all([this.store('metadata'), this.store('artifacts')]);
+    return new Registry({
+      metadata,
+      artifacts,
+      clock: this.ctx.clock,
+      actor: options.actor ?? osUser() ?? 'unknown',
+    });
+  }
+
   /** Closes every opened store. */
   async close(): Promise<void> {
     const stores = [...this.opened.values()];
     this.opened.clear();
     await Promise.all(stores.map(async (p) => (await p.catch(() => null))?.close()));
+  }
+}
+
+/** The OS account name, or undefined where it cannot be read (some containers). */
+function osUser(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
   }
 }

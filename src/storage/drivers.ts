@@ -1,13 +1,18 @@
 import { KeelError } from '../core/index.js';
-import type { ArtifactStore, MetadataStore } from './contracts/index.js';
+import type { ArtifactStore, CacheStore, MetadataStore } from './contracts/index.js';
 import type { DriverSpec, OpenStoreOptions } from './driver.js';
 import { fileArtifactDriver } from './fs/index.js';
+import { memoryCacheDriver } from './memory/index.js';
+import { postgresMetadataDriver } from './postgres/index.js';
+import { redisCacheDriver } from './redis/index.js';
+import { sqliteMetadataDriver } from './sqlite/index.js';
 import { parseStoreUrl } from './store-url.js';
 
 /** The store type each kind of store opens to. Kinds gain entries as their contracts land. */
 export interface StoreTypes {
   metadata: MetadataStore;
   artifacts: ArtifactStore;
+  cache: CacheStore;
 }
 
 /** A kind of store, as named in the `stores` section of the config. */
@@ -15,8 +20,9 @@ export type StoreKind = keyof StoreTypes;
 
 /** The driver table: every backend Keel knows, per store kind. Read-only at run time. */
 export const DRIVERS: { readonly [K in StoreKind]: readonly DriverSpec<StoreTypes[K]>[] } = {
-  metadata: [],
+  metadata: [sqliteMetadataDriver, postgresMetadataDriver],
   artifacts: [fileArtifactDriver],
+  cache: [memoryCacheDriver, redisCacheDriver],
 };
 
 /** The driver for a URL, or a `KEEL_STORE_UNKNOWN_SCHEME` error listing the known schemes. */

@@ -1,9 +1,13 @@
+export { artifactPathProblem, assertArtifactPath } from './artifact-path.js';
 export type {
   AliasEvent,
   ArtifactCapabilities,
   ArtifactRef,
   ArtifactStore,
   Attribution,
+  CacheCapabilities,
+  CacheEntry,
+  CacheStore,
   CreateRunInput,
   CreateVersionInput,
   Deployment,
@@ -39,4 +43,19 @@ export type {
 export { RUN_STATUSES } from './contracts/index.js';
 export type { DriverSpec, OpenStoreOptions } from './driver.js';
 export { DRIVERS, driverFor, openStore, type StoreKind, type StoreTypes } from './drivers.js';
+export {
+  type DuckDBEngine,
+  type DuckDBEngineOptions,
+  type DuckDBSession,
+  type FrameConversionOptions,
+  openDuckDBEngine,
+  type QueryFrameOptions,
+  quoteIdent,
+  quoteLiteral,
+  type RowValue,
+  type StreamFrameOptions,
+  type StringColumnStats,
+  type WriteTableOptions,
+} from './duckdb/index.js';
+export { type MemoryCacheOptions, MemoryCacheStore } from './memory/index.js';
 export { parseStoreUrl, redact, type StoreUrl } from './store-url.js';

@@ -1,4 +1,5 @@
 export type { ArtifactCapabilities, ArtifactRef, ArtifactStore } from './artifact-store.js';
+export type { CacheCapabilities, CacheEntry, CacheStore } from './cache-store.js';
 export type {
   Deployment,
   DeploymentEvent,

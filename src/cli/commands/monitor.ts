@@ -1,0 +1,241 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { type Frame, KeelError } from '../../core/index.js';
+import { readFrame } from '../../data/index.js';
+import {
+  buildReferenceSnapshot,
+  type ColumnDrift,
+  type DriftOptions,
+  type DriftReference,
+  type DriftReport,
+  detectDrift,
+  parseReferenceSnapshot,
+  renderDriftReportHtml,
+  STAT_TEST_NAMES,
+  type StatTestName,
+  type StatTestSelection,
+} from '../../monitor/index.js';
+import type { CliContext } from '../cli-context.js';
+import { action } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { formatNumber, printTable } from '../output.js';
+
+/** Options of `keel monitor drift` as commander parses them. */
+interface DriftCliOptions {
+  reference?: string;
+  current?: string;
+  columns?: string;
+  stattest?: string;
+  threshold?: string;
+  driftShare?: string;
+  prediction?: string;
+  minRows?: string;
+  html?: string;
+  json?: boolean;
+}
+
+const usage = (message: string): KeelError => new KeelError('KEEL_USAGE', message);
+
+function parseNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw usage(`${flag} must be a number; got "${text}".`);
+  return n;
+}
+
+function parseList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return items.length ? items : undefined;
+}
+
+function parseStattest(text: string | undefined): StatTestSelection | undefined {
+  const names = parseList(text);
+  if (!names) return undefined;
+  if (names.length === 1 && names[0] === 'all') return 'all';
+  for (const n of names) {
+    if (!STAT_TEST_NAMES.includes(n as StatTestName)) {
+      throw usage(
+        `--stattest: unknown test "${n}". Use one or more of ${STAT_TEST_NAMES.join(', ')}, or all.`,
+      );
+    }
+  }
+  return names as StatTestName[];
+}
+
+/**
+ * The reference of a drift check. Today a data file or a snapshot (.json, see `keel monitor
+ * snapshot`); the `--model <ref>` form (the snapshot stored with a model version) slots in here.
+ */
+async function loadReference(
+  path: string,
+  cwd: string,
+  columns: readonly string[] | undefined,
+): Promise<DriftReference> {
+  if (extname(path).toLowerCase() === '.json') {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, path), 'utf8');
+    } catch (error) {
+      throw new KeelError('KEEL_DATA_FILE_NOT_FOUND', `Cannot read the reference snapshot ${path}.`, {
+        details: { file: path },
+        cause: error,
+      });
+    }
+    return parseReferenceSnapshot(text);
+  }
+  return readFrame(path, columns ? { cwd, columns } : { cwd });
+}
+
+/** Where the current window comes from. Today a data file; `--model <ref> --window 1h` comes with the prediction log. */
+function loadCurrent(path: string, cwd: string, columns: readonly string[] | undefined): Promise<Frame> {
+  return readFrame(path, columns ? { cwd, columns } : { cwd });
+}
+
+function noteOf(c: ColumnDrift): string {
+  const notes: string[] = [];
+  if (c.status !== 'tested')
+    notes.push(c.status === 'not_enough_data' ? 'not enough data' : `skipped: ${c.reason}`);
+  if (Math.abs(c.missingShareChange) >= 0.005) {
+    notes.push(`missing ${c.missingShareChange > 0 ? '+' : ''}${(c.missingShareChange * 100).toFixed(1)} pp`);
+  }
+  if (c.newCategories.length) {
+    const shown = c.newCategories.slice(0, 3).join(', ');
+    notes.push(`new: ${shown}${c.newCategories.length > 3 ? ` (+${c.newCategories.length - 3})` : ''}`);
+  }
+  return notes.join('; ');
+}
+
+function printReport(cli: CliContext, report: DriftReport): void {
+  const rows = report.predictionDrift ? [...report.columns, report.predictionDrift] : report.columns;
+  printTable(cli.io, rows, [
+    {
+      header: 'column',
+      value: (c) => (c === report.predictionDrift ? `${c.column} (prediction)` : c.column),
+    },
+    { header: 'test', value: (c) => c.test },
+    { header: 'statistic', value: (c) => c.statistic, right: true },
+    {
+      header: 'p-value/distance',
+      value: (c) =>
+        c.pValue !== null
+          ? `p=${formatNumber(c.pValue)}`
+          : c.distance !== null
+            ? `d=${formatNumber(c.distance)}`
+            : null,
+      right: true,
+    },
+    { header: 'threshold', value: (c) => c.threshold, right: true },
+    { header: 'drift', value: (c) => (c.status !== 'tested' ? '-' : c.drifted ? 'yes' : 'no') },
+    { header: 'note', value: noteOf },
+  ]);
+  const pct = (v: number): string => `${Math.round(v * 1000) / 10}%`;
+  cli.io.stdout.write(
+    `\nDataset drift: ${report.datasetDrift ? 'YES' : 'no'} — ${report.driftedColumns} of ${report.testedColumns} tested columns drifted (${pct(report.shareOfDriftedColumns)}; drift at >= ${pct(report.driftShare)}).\n`,
+  );
+  if (report.onlyInReference.length)
+    cli.io.stdout.write(`Only in the reference (not tested): ${report.onlyInReference.join(', ')}\n`);
+  if (report.onlyInCurrent.length)
+    cli.io.stdout.write(`Only in the current data (not tested): ${report.onlyInCurrent.join(', ')}\n`);
+}
+
+/** JSON with non-finite numbers as the strings "Infinity", "-Infinity", "NaN" (e.g. chi-square with a new category). */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
+}
+
+async function runDrift(cli: CliContext, opts: DriftCliOptions): Promise<number> {
+  if (!opts.reference) throw usage('Pass --reference <file> (training data, or a snapshot .json).');
+  if (!opts.current) throw usage('Pass --current <file> (the data to check).');
+  const columns = parseList(opts.columns);
+  const options: DriftOptions = {
+    ...(columns ? { columns } : {}),
+    ...(opts.stattest === undefined ? {} : { stattest: parseStattest(opts.stattest)! }),
+    ...(opts.threshold === undefined ? {} : { threshold: parseNumber(opts.threshold, '--threshold')! }),
+    ...(opts.driftShare === undefined ? {} : { driftShare: parseNumber(opts.driftShare, '--drift-share')! }),
+    ...(opts.minRows === undefined ? {} : { minRows: parseNumber(opts.minRows, '--min-rows')! }),
+    ...(opts.prediction ? { predictionColumn: opts.prediction } : {}),
+  };
+  const wanted = columns && [...columns, ...(opts.prediction ? [opts.prediction] : [])];
+  const reference = await loadReference(opts.reference, cli.io.cwd, wanted);
+  const current = await loadCurrent(opts.current, cli.io.cwd, wanted);
+  const report = detectDrift(reference, current, options);
+  let htmlPath: string | null = null;
+  if (opts.html) {
+    htmlPath = resolve(cli.io.cwd, opts.html);
+    const html = renderDriftReportHtml(
+      report,
+      { reference, current },
+      { subtitle: `${opts.reference} (reference) vs ${opts.current} (current)`, generatedAtMs: Date.now() },
+    );
+    writeFileSync(htmlPath, html);
+  }
+  if (opts.json) cli.io.stdout.write(`${toJson({ ...report, htmlReport: htmlPath })}\n`);
+  else {
+    printReport(cli, report);
+    if (htmlPath) cli.io.stdout.write(`HTML report written to ${htmlPath}\n`);
+  }
+  return report.datasetDrift ? EXIT.failed : EXIT.ok;
+}
+
+async function runSnapshot(
+  cli: CliContext,
+  file: string,
+  opts: { out: string; sampleSize?: string; json?: boolean },
+): Promise<number> {
+  const sampleSize = parseNumber(opts.sampleSize, '--sample-size');
+  const frame = await readFrame(file, { cwd: cli.io.cwd });
+  const snapshot = buildReferenceSnapshot(frame, sampleSize === undefined ? {} : { sampleSize });
+  const out = resolve(cli.io.cwd, opts.out);
+  const text = JSON.stringify(snapshot);
+  writeFileSync(out, text);
+  if (opts.json)
+    cli.io.stdout.write(
+      `${toJson({ snapshot: out, bytes: text.length, columns: snapshot.columns.length, rows: snapshot.rowCount })}\n`,
+    );
+  else
+    cli.io.stdout.write(
+      `Reference snapshot of ${snapshot.rowCount} rows, ${snapshot.columns.length} columns written to ${out} (${text.length} bytes)\n`,
+    );
+  return EXIT.ok;
+}
+
+/** `keel monitor drift|snapshot`: data drift between a reference and current data, and reference snapshots. */
+export const registerMonitorCommand = (program: Command, cli: CliContext): void => {
+  const monitor = program
+    .command('monitor')
+    .description('monitor models and data: drift reports, reference snapshots');
+  monitor
+    .command('drift')
+    .description('compare current data with a reference; exit 1 when the dataset drifts')
+    .option('--reference <file>', 'reference data (CSV, Parquet, JSON Lines) or a snapshot .json')
+    .option('--current <file>', 'current data to check')
+    .option('--columns <a,b>', 'columns to test (default: all columns on both sides)')
+    .option(
+      '--stattest <names>',
+      `test(s) for every column: ${STAT_TEST_NAMES.join(', ')} or all (default: by type and size)`,
+    )
+    .option('--threshold <x>', 'threshold of the deciding test (default: p-values 0.05, distances 0.1)')
+    .option('--drift-share <x>', 'share of drifted columns that means dataset drift', '0.5')
+    .option('--prediction <column>', 'a model prediction column, reported as prediction drift')
+    .option('--min-rows <n>', 'minimum non-missing rows per side to test a column', '30')
+    .option('--html <out.html>', 'also write a self-contained HTML report')
+    .option('--json', 'print the report as JSON')
+    .action(action(cli, (opts: DriftCliOptions) => runDrift(cli, opts)));
+  monitor
+    .command('snapshot')
+    .description('summarise (training) data into a small reference snapshot for later drift checks')
+    .argument('<file>', 'data file (CSV, Parquet, JSON Lines)')
+    .requiredOption('--out <file.json>', 'where to write the snapshot')
+    .option('--sample-size <n>', 'values kept per numeric column (more become a quantile sketch)', '1000')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(cli, (file: string, opts: { out: string; sampleSize?: string; json?: boolean }) =>
+        runSnapshot(cli, file, opts),
+      ),
+    );
+};

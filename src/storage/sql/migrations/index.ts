@@ -1,0 +1,15 @@
+import type { SqlMigration } from '../migrator.js';
+import { trackingMigration } from './001-tracking.js';
+import { registryMigration } from './002-registry.js';
+import { deploymentsMigration } from './003-deployments.js';
+
+/**
+ * The metadata schema, oldest first. Forward-only and append-only: a module that needs tables
+ * (feature registry, pipeline runs, tuning studies...) adds a file `NNN-<name>.ts` exporting one
+ * `SqlMigration` with the next version number and appends it here; released entries never change.
+ */
+export const METADATA_MIGRATIONS: readonly SqlMigration[] = [
+  trackingMigration,
+  registryMigration,
+  deploymentsMigration,
+];

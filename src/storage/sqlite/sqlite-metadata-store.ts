@@ -1,0 +1,42 @@
+import { KeelError } from '../../core/index.js';
+import type { MetadataStore } from '../contracts/index.js';
+import type { OpenStoreOptions } from '../driver.js';
+import { openSqlMetadataStore } from '../sql/index.js';
+import type { StoreUrl } from '../store-url.js';
+import { SqliteDriver } from './sqlite-driver.js';
+
+const KNOWN_PARAMS = ['busy_timeout'];
+
+/** Opens (and migrates) the SQLite metadata store at `url`: a file path, or `:memory:` (ephemeral). */
+export async function openSqliteMetadataStore(
+  url: StoreUrl,
+  options: OpenStoreOptions,
+): Promise<MetadataStore> {
+  for (const key of Object.keys(url.params)) {
+    if (!KNOWN_PARAMS.includes(key)) {
+      throw new KeelError(
+        'KEEL_STORE_BAD_URL',
+        `Unknown parameter "${key}" in the metadata store URL ${url.redacted}. Known: ${KNOWN_PARAMS.join(', ')}.`,
+        { details: { url: url.redacted, param: key, known: KNOWN_PARAMS } },
+      );
+    }
+  }
+  const busy = url.params.busy_timeout;
+  if (busy !== undefined && !/^\d+$/.test(busy)) {
+    throw new KeelError(
+      'KEEL_STORE_BAD_URL',
+      `busy_timeout in ${url.redacted} must be a whole number of milliseconds, not "${busy}".`,
+      { details: { url: url.redacted, param: 'busy_timeout' } },
+    );
+  }
+  const driver = SqliteDriver.open(url.path, {
+    redactedUrl: url.redacted,
+    ...(busy === undefined ? {} : { busyTimeoutMs: Number(busy) }),
+  });
+  return openSqlMetadataStore(driver, {
+    backend: 'sqlite',
+    capabilities: { concurrentWriters: false, ephemeral: url.path === ':memory:' },
+    now: options.clock.now(),
+    url: url.redacted,
+  });
+}
