@@ -1,0 +1,101 @@
+import { type Frame, KeelError } from '../../../core/index.js';
+import { defaultFeatureNames } from '../../encoding.js';
+import type { PreparedLabels } from '../../labels.js';
+import type { TrainOptions } from '../../model.js';
+import type { ResolvedLinearParams } from '../params.js';
+
+function badFeatures(message: string, details: Record<string, unknown>): KeelError {
+  return new KeelError('KEEL_LEARN_BAD_FEATURES', message, { details });
+}
+
+/** The feature columns to train on: `options.features` (checked) or every usable column. */
+export function featureNames(frame: Frame, options: TrainOptions): string[] {
+  const exclude = options.weightColumn ? [options.weightColumn] : [];
+  const names = options.features
+    ? [...options.features]
+    : defaultFeatureNames(frame, options.target, exclude);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!frame.has(name)) {
+      throw badFeatures(
+        `Feature column "${name}" is not in the frame (columns: ${frame.names.join(', ')}).`,
+        {
+          column: name,
+        },
+      );
+    }
+    if (name === options.target || name === options.weightColumn) {
+      throw badFeatures(`Column "${name}" is the target or weight column and cannot be a feature.`, {
+        column: name,
+      });
+    }
+    if (seen.has(name)) throw badFeatures(`Feature column "${name}" is listed twice.`, { column: name });
+    seen.add(name);
+  }
+  if (names.length === 0) {
+    throw badFeatures(
+      `No feature columns: the frame has only the target "${options.target}" (and text columns).`,
+      {},
+    );
+  }
+  return names;
+}
+
+/** Reads and checks a weight column (finite, >= 0); null when there is none. */
+export function weightColumn(frame: Frame, name: string | undefined): Float64Array | null {
+  if (!name) return null;
+  const values = frame.numberColumn(name).values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= 0) || !Number.isFinite(v)) {
+      throw new KeelError(
+        'KEEL_LEARN_BAD_LABELS',
+        `Weight column "${name}" has ${v} at row ${i}; weights must be finite and >= 0.`,
+        { details: { column: name, row: i } },
+      );
+    }
+  }
+  return values;
+}
+
+/** Row weights: the weight column times the class weights; refuses an all-zero total. */
+export function rowWeights(
+  frame: Frame,
+  options: TrainOptions,
+  labels: PreparedLabels,
+  p: ResolvedLinearParams,
+): Float64Array {
+  const n = frame.rowCount;
+  const w = Float64Array.from(weightColumn(frame, options.weightColumn) ?? new Float64Array(n).fill(1));
+  const cw = p.classWeights;
+  if (cw && labels.classes) {
+    const classes = labels.classes;
+    const perClass = new Float64Array(classes.length).fill(1);
+    if (cw === 'balanced') {
+      const counts = new Float64Array(classes.length);
+      for (let i = 0; i < n; i++) counts[labels.y[i]!]! += 1;
+      for (let k = 0; k < classes.length; k++) perClass[k] = n / (classes.length * counts[k]!);
+    } else {
+      for (const [label, weight] of Object.entries(cw)) {
+        const k = classes.indexOf(label);
+        if (k < 0) {
+          throw new KeelError(
+            'KEEL_LEARN_INVALID_PARAM',
+            `Linear parameter "classWeights" names class "${label}", which is not in the target (classes: ${classes.join(', ')}).`,
+            { details: { param: 'classWeights', label } },
+          );
+        }
+        perClass[k] = weight;
+      }
+    }
+    for (let i = 0; i < n; i++) w[i] = w[i]! * perClass[labels.y[i]!]!;
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) total += w[i]!;
+  if (!(total > 0)) {
+    throw new KeelError('KEEL_LEARN_BAD_LABELS', 'All row weights are zero; nothing to learn from.', {
+      details: {},
+    });
+  }
+  return w;
+}
