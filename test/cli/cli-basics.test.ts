@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../../src/cli/index.js';
+import { defaultConfig, loadConfig } from '../../src/core/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Runs the CLI in-process and captures its output. */
@@ -45,8 +46,11 @@ describe('keel CLI basics', () => {
     const result = JSON.parse(r.stdout);
     expect(result.project).toBe('proj');
     expect(existsSync(join(dir, 'proj', '.keel'))).toBe(true);
-    expect(readFileSync(join(dir, 'proj', 'keel.yaml'), 'utf8')).toMatch(/metadata: sqlite:\.keel\/metadata\.db/);
+    expect(readFileSync(join(dir, 'proj', 'keel.yaml'), 'utf8')).toMatch(/metadata: 'sqlite:\.keel\/metadata\.db'/);
     expect(readFileSync(join(dir, 'proj', '.gitignore'), 'utf8')).toContain('.keel/');
+    const { config } = await loadConfig({ root: join(dir, 'proj'), env: {} });
+    expect(config.project).toBe('proj');
+    expect(config.stores).toEqual(defaultConfig().stores);
     const again = await runCli(['init', 'proj'], dir);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists/);

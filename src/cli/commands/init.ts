@@ -15,13 +15,13 @@ export function initialConfigYaml(project: string): string {
 project: ${project}
 home: .keel
 stores:
-  metadata: ${d.stores.metadata}   # or postgres://user@host:5432/db
-  artifacts: ${d.stores.artifacts}
-  offline: ${d.stores.offline}
-  online: ${d.stores.online}       # or redis://127.0.0.1:6379
-  cache: ${d.stores.cache}                          # or redis://127.0.0.1:6379
-  queue: ${d.stores.queue}                          # or bullmq://127.0.0.1:6379
-  stream: ${d.stores.stream}                         # or nats://127.0.0.1:4222
+  metadata: '${d.stores.metadata}'   # or postgres://user@host:5432/db
+  artifacts: '${d.stores.artifacts}'
+  offline: '${d.stores.offline}'
+  online: '${d.stores.online}'       # or redis://127.0.0.1:6379
+  cache: '${d.stores.cache}'                          # or redis://127.0.0.1:6379
+  queue: '${d.stores.queue}'                          # or bullmq://127.0.0.1:6379
+  stream: '${d.stores.stream}'                         # or nats://127.0.0.1:4222
 server:
   host: ${d.server.host}
   port: ${d.server.port}
