@@ -213,6 +213,14 @@ export const ERROR_CODES = {
     "The feature service does not match the model's signature; the message names the feature.",
   ),
 
+  // server (HTTP and gRPC)
+  KEEL_SERVER_BAD_REQUEST: spec(
+    400,
+    'Send a JSON body of the shape the route expects; the message names what is wrong and where.',
+  ),
+  KEEL_SERVER_ROUTE_NOT_FOUND: spec(404, 'Check the method and path against the routes in docs/serving.md.'),
+  KEEL_SERVER_UNSUPPORTED_MEDIA_TYPE: spec(415, 'Send the body as JSON with `Content-Type: application/json`.'),
+
   // features
   KEEL_FEATURE_VIEW_NOT_FOUND: spec(404, 'List feature views with `keel features list`.'),
   KEEL_FEATURE_NOT_FOUND: spec(
@@ -237,6 +245,22 @@ export const ERROR_CODES = {
   KEEL_FEATURE_VIEW_NOT_ONLINE: spec(
     400,
     'Set online: true on the feature view to push or read online values.',
+  ),
+  KEEL_FEATURE_NAME_COLLISION: spec(
+    400,
+    'Two features would get the same output name; ask for full feature names (view__feature) or give a view an alias.',
+  ),
+  KEEL_FEATURE_TRANSFORM_FAILED: spec(
+    500,
+    'An on-demand transform threw or returned a value that does not fit its schema; the message names the view, row and feature.',
+  ),
+  KEEL_FEATURE_TRANSFORM_CHANGED: spec(
+    409,
+    'The on-demand transform in the loaded code differs from the applied one; run `keel features apply`.',
+  ),
+  KEEL_FEATURE_PUSH_REJECTED: spec(
+    422,
+    'Some pushed events do not fit the views\' schemas; details list each with its reason. Nothing of the request was written.',
   ),
 
   // monitoring
