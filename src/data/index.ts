@@ -39,6 +39,12 @@ export {
   summarize,
 } from './summarize.js';
 export {
+  type CardTransactionsData,
+  type CardTransactionsOptions,
+  generateCardTransactions,
+  SeededRandom,
+} from './synthetic/index.js';
+export {
   type FailureExample,
   MAX_EXAMPLES,
   type RuleFailure,
