@@ -43,8 +43,18 @@ const monitoringSchema = z
     logSampleRate: z.number().min(0).max(1),
     /** Longest time a logged prediction waits in memory before it is flushed, in ms. */
     logFlushIntervalMs: z.number().int().min(10),
-    /** Hosts webhooks may be sent to. */
+    /** Hosts webhooks may be sent to (`hooks.example.com`, `*.example.com`, `host:port`). */
     webhookAllowList: z.array(z.string()),
+    /** Webhook URLs notified of every alert (each host must be on the allow-list). */
+    webhooks: z.array(z.string().url()),
+    /** Secret for the `x-keel-signature` HMAC-SHA256 header of webhook bodies (at least 16 characters). */
+    webhookSecret: z.string().min(16).optional(),
+    /** How often alert rules are evaluated, in ms. */
+    alertIntervalMs: z.number().int().min(1000),
+    /** Window of live quality and drift checks run by the server, in ms (prediction time). */
+    qualityWindowMs: z.number().int().min(60_000),
+    /** How often the server recomputes live quality (and drift for models with a reference), in ms. */
+    qualityIntervalMs: z.number().int().min(10_000),
   })
   .strict();
 

@@ -34,6 +34,7 @@ export const ENV_OVERRIDES: Readonly<
   KEEL_SERVER_TOKEN: { path: ['server', 'token'], kind: 'string' },
   KEEL_WORKERS: { path: ['server', 'workers'], kind: 'int' },
   KEEL_LOG_SAMPLE_RATE: { path: ['monitoring', 'logSampleRate'], kind: 'float' },
+  KEEL_WEBHOOK_SECRET: { path: ['monitoring', 'webhookSecret'], kind: 'string' },
 };
 
 /** The defaults: everything embedded under `<home>` (default `.keel/`). */
@@ -59,7 +60,15 @@ export function defaultConfig(home = '.keel'): KeelConfig {
       requestTimeoutMs: 10_000,
       pollIntervalMs: 2_000,
     },
-    monitoring: { logSampleRate: 1, logFlushIntervalMs: 1_000, webhookAllowList: [] },
+    monitoring: {
+      logSampleRate: 1,
+      logFlushIntervalMs: 1_000,
+      webhookAllowList: [],
+      webhooks: [],
+      alertIntervalMs: 30_000,
+      qualityWindowMs: 86_400_000,
+      qualityIntervalMs: 300_000,
+    },
   };
 }
 

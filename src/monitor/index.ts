@@ -1,9 +1,49 @@
+export {
+  AlertEvaluator,
+  type AlertEvaluatorOptions,
+  type AlertState,
+  type WebhookSettings,
+} from './alerts/alert-evaluator.js';
+export {
+  ALERT_SEVERITIES,
+  type AlertEvent,
+  type AlertListener,
+  type AlertRuleSpec,
+  type AlertSeverity,
+  AlertTriggers,
+} from './alerts/alert-events.js';
+export {
+  ALERT_ALIASES,
+  type AlertComparison,
+  type AlertExpression,
+  compare,
+  knownAlertMetrics,
+  type LabelMatcher,
+  parseAlertExpression,
+} from './alerts/alert-rule.js';
+export { AlertRules, type AlertRulesOptions, ruleSpec } from './alerts/alert-rules.js';
+export {
+  assertWebhookAllowed,
+  SIGNATURE_HEADER,
+  sendWebhook,
+  signWebhookBody,
+  verifyWebhookSignature,
+  type WebhookOptions,
+  type WebhookResult,
+} from './alerts/webhook.js';
 export { detectDrift } from './drift/detect-drift.js';
 export {
   type DriftHtmlOptions,
   type DriftReportData,
   renderDriftReportHtml,
 } from './drift/html/render-html.js';
+export { checkModelDrift, type ModelDriftOptions, type ModelDriftResult } from './drift/model-drift.js';
+export {
+  attachReferenceSnapshot,
+  loadReferenceSnapshot,
+  REFERENCE_SNAPSHOT_TAG,
+  type ReferenceStores,
+} from './drift/model-reference.js';
 export { DEFAULT_DRIFT_SHARE, DEFAULT_MIN_ROWS } from './drift/options.js';
 export type { DriftReference } from './drift/reference-source.js';
 export {
@@ -71,3 +111,93 @@ export {
   type StatTestOutcome,
   type StatTestSelection,
 } from './drift/types.js';
+export { formatDuration, parseDuration } from './duration.js';
+export { type EngineObserverOptions, type ObservableEngine, observeEngine } from './engine-observer.js';
+export {
+  type FeedbackLabel,
+  type FeedbackProblem,
+  feedbackItems,
+  type LabelExpectation,
+  labelProblem,
+  labelsFrame,
+  parseFeedback,
+} from './feedback/feedback-label.js';
+export {
+  FEEDBACK_CONSUMER,
+  FEEDBACK_TOPIC,
+  type FeedbackReceipt,
+  FeedbackRecorder,
+  type FeedbackRecorderOptions,
+  feedbackSink,
+  readFeedbackFile,
+  writeLabels,
+} from './feedback/feedback-recorder.js';
+export { type BatchSections, decodeLogBatch, encodeLogBatch, type LoggedEntry } from './log/log-codec.js';
+export { batchesFrame, holdBatch } from './log/log-columns.js';
+export { INPUT_PREFIX, logFrame, OUTPUT_PREFIX, PREDICTION_LOG_COLUMNS } from './log/log-frame.js';
+export {
+  datasetFiles,
+  dayOf,
+  type MonitorDataset,
+  offlineFolder,
+  partitionFolder,
+} from './log/log-layout.js';
+export { type LoggedColumn, type LoggedInputsQuery, loadLoggedInputs } from './log/logged-inputs.js';
+export {
+  ParquetSink,
+  type ParquetSinkOptions,
+  type ParquetSinkStats,
+  type SinkCodec,
+} from './log/parquet-sink.js';
+export { writePartitioned } from './log/partitioned-write.js';
+export {
+  PREDICTION_LOG_CONSUMER,
+  type PredictionLogSinkOptions,
+  predictionLogSink,
+} from './log/prediction-log-sink.js';
+export {
+  PREDICTION_LOG_TOPIC,
+  PredictionLogger,
+  type PredictionLoggerOptions,
+  type PredictionLoggerStats,
+} from './log/prediction-logger.js';
+export { labelAndScore, type PredictionLogEntry } from './log/prediction-record.js';
+export { SinkWorker } from './log/sink-worker-client.js';
+export {
+  type FreshnessSource,
+  KeelMetrics,
+  type KeelMetricsOptions,
+  type MetricSample,
+  type ModelStatsLike,
+  PredictionSeries,
+  type RequestLabels,
+  RequestSeries,
+  type ServingStatsSource,
+} from './metrics/keel-metrics.js';
+export {
+  BATCH_BUCKETS_ROWS,
+  LATENCY_BUCKETS_SECONDS,
+  LOAD_BUCKETS_SECONDS,
+  METRIC_CATALOG,
+  type MetricSpec,
+  metricSpec,
+} from './metrics/metric-catalog.js';
+export {
+  type Calibrator,
+  chooseCalibrator,
+  expectedCalibrationError,
+  fitIsotonic,
+} from './quality/calibration.js';
+export { type CbpeEstimate, type CbpeOptions, estimateCbpe, estimatedAuc } from './quality/cbpe.js';
+export {
+  type LabelledPredictions,
+  type LabelledPredictionsQuery,
+  loadLabelledPredictions,
+} from './quality/labelled-predictions.js';
+export {
+  computeLiveQuality,
+  type LiveQualityOptions,
+  type LiveQualityReport,
+  type VersionQuality,
+} from './quality/live-quality.js';
+export { QualityMonitor, type QualityMonitorOptions } from './quality-monitor.js';

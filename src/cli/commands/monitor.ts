@@ -6,10 +6,14 @@ import { readFrame } from '../../data/index.js';
 import {
   buildReferenceSnapshot,
   type ColumnDrift,
+  checkModelDrift,
   type DriftOptions,
   type DriftReference,
   type DriftReport,
   detectDrift,
+  loadReferenceSnapshot,
+  offlineFolder,
+  parseDuration,
   parseReferenceSnapshot,
   renderDriftReportHtml,
   STAT_TEST_NAMES,
@@ -20,11 +24,15 @@ import type { CliContext } from '../cli-context.js';
 import { action } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatNumber, printTable } from '../output.js';
+import { addQualityCommand } from './monitor-quality.js';
 
 /** Options of `keel monitor drift` as commander parses them. */
 interface DriftCliOptions {
   reference?: string;
   current?: string;
+  model?: string;
+  window?: string;
+  allVersions?: boolean;
   columns?: string;
   stattest?: string;
   threshold?: string;
@@ -67,10 +75,7 @@ function parseStattest(text: string | undefined): StatTestSelection | undefined 
   return names as StatTestName[];
 }
 
-/**
- * The reference of a drift check. Today a data file or a snapshot (.json, see `keel monitor
- * snapshot`); the `--model <ref>` form (the snapshot stored with a model version) slots in here.
- */
+/** The reference of a drift check given as a file: a data file or a snapshot (.json, see `keel monitor snapshot`). */
 async function loadReference(
   path: string,
   cwd: string,
@@ -91,7 +96,7 @@ async function loadReference(
   return readFrame(path, columns ? { cwd, columns } : { cwd });
 }
 
-/** Where the current window comes from. Today a data file; `--model <ref> --window 1h` comes with the prediction log. */
+/** Current data given as a file (the `--window` form reads the prediction log instead). */
 function loadCurrent(path: string, cwd: string, columns: readonly string[] | undefined): Promise<Frame> {
   return readFrame(path, columns ? { cwd, columns } : { cwd });
 }
@@ -148,9 +153,65 @@ function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
 }
 
+/** The drift inputs: a reference (file, snapshot or a model version's snapshot) and current data (file or a log window). */
+interface DriftInputs {
+  readonly reference: DriftReference;
+  readonly current: Frame;
+  readonly report: DriftReport;
+  /** Says what was compared, for the HTML subtitle and the table heading. */
+  readonly subtitle: string;
+}
+
+async function modelDriftInputs(
+  cli: CliContext,
+  opts: DriftCliOptions,
+  options: DriftOptions,
+): Promise<DriftInputs> {
+  const keel = await cli.keel();
+  const stores = { registry: await keel.registry(), artifacts: await keel.store('artifacts') };
+  const model = opts.model!;
+  if (opts.current) {
+    const { version, snapshot } = await loadReferenceSnapshot(stores, model);
+    const current = await loadCurrent(opts.current, cli.io.cwd, undefined);
+    return {
+      reference: snapshot,
+      current,
+      report: detectDrift(snapshot, current, options),
+      subtitle: `${version.model}/${version.version} reference snapshot vs ${opts.current}`,
+    };
+  }
+  if (!opts.window) throw usage('With --model, pass --window <1d> (the prediction log) or --current <file>.');
+  const windowMs = parseDuration(opts.window, '--window');
+  const result = await checkModelDrift({
+    stores,
+    offline: offlineFolder(keel.config.stores.offline, keel.ctx.root),
+    modelRef: model,
+    windowMs,
+    now: keel.ctx.clock.now(),
+    drift: options,
+    ...(opts.allVersions ? { allVersions: true } : {}),
+  });
+  const { version, fromMs, toMs } = result;
+  const span = `${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()}`;
+  return {
+    reference: result.reference,
+    current: result.current,
+    report: result.report,
+    subtitle: `${version.model}/${version.version}: reference snapshot vs ${result.current.rowCount} logged predictions (${span})`,
+  };
+}
+
 async function runDrift(cli: CliContext, opts: DriftCliOptions): Promise<number> {
-  if (!opts.reference) throw usage('Pass --reference <file> (training data, or a snapshot .json).');
-  if (!opts.current) throw usage('Pass --current <file> (the data to check).');
+  if (opts.model && opts.reference) throw usage('Pass either --model <ref> or --reference <file>, not both.');
+  if (!opts.model && !opts.reference) {
+    throw usage(
+      'Pass --reference <file> (training data, or a snapshot .json), or --model <ref> (its stored snapshot).',
+    );
+  }
+  if (opts.window && !opts.model)
+    throw usage('--window reads the prediction log of a model: pass --model <ref>.');
+  if (opts.window && opts.current) throw usage('Pass either --window or --current, not both.');
+  if (!opts.model && !opts.current) throw usage('Pass --current <file> (the data to check).');
   const columns = parseList(opts.columns);
   const options: DriftOptions = {
     ...(columns ? { columns } : {}),
@@ -160,22 +221,33 @@ async function runDrift(cli: CliContext, opts: DriftCliOptions): Promise<number>
     ...(opts.minRows === undefined ? {} : { minRows: parseNumber(opts.minRows, '--min-rows')! }),
     ...(opts.prediction ? { predictionColumn: opts.prediction } : {}),
   };
-  const wanted = columns && [...columns, ...(opts.prediction ? [opts.prediction] : [])];
-  const reference = await loadReference(opts.reference, cli.io.cwd, wanted);
-  const current = await loadCurrent(opts.current, cli.io.cwd, wanted);
-  const report = detectDrift(reference, current, options);
+  let inputs: DriftInputs;
+  if (opts.model) inputs = await modelDriftInputs(cli, opts, options);
+  else {
+    const wanted = columns && [...columns, ...(opts.prediction ? [opts.prediction] : [])];
+    const reference = await loadReference(opts.reference!, cli.io.cwd, wanted);
+    const current = await loadCurrent(opts.current!, cli.io.cwd, wanted);
+    inputs = {
+      reference,
+      current,
+      report: detectDrift(reference, current, options),
+      subtitle: `${opts.reference} (reference) vs ${opts.current} (current)`,
+    };
+  }
+  const { reference, current, report } = inputs;
   let htmlPath: string | null = null;
   if (opts.html) {
     htmlPath = resolve(cli.io.cwd, opts.html);
     const html = renderDriftReportHtml(
       report,
       { reference, current },
-      { subtitle: `${opts.reference} (reference) vs ${opts.current} (current)`, generatedAtMs: Date.now() },
+      { subtitle: inputs.subtitle, generatedAtMs: Date.now() },
     );
     writeFileSync(htmlPath, html);
   }
   if (opts.json) cli.io.stdout.write(`${toJson({ ...report, htmlReport: htmlPath })}\n`);
   else {
+    if (opts.model) cli.io.stdout.write(`${inputs.subtitle}\n\n`);
     printReport(cli, report);
     if (htmlPath) cli.io.stdout.write(`HTML report written to ${htmlPath}\n`);
   }
@@ -208,12 +280,18 @@ async function runSnapshot(
 export const registerMonitorCommand = (program: Command, cli: CliContext): void => {
   const monitor = program
     .command('monitor')
-    .description('monitor models and data: drift reports, reference snapshots');
+    .description('monitor models and data: drift reports, reference snapshots, live quality');
   monitor
     .command('drift')
     .description('compare current data with a reference; exit 1 when the dataset drifts')
     .option('--reference <file>', 'reference data (CSV, Parquet, JSON Lines) or a snapshot .json')
+    .option(
+      '--model <ref>',
+      'a model version (fraud/3, fraud@champion, fraud): its stored reference snapshot',
+    )
     .option('--current <file>', 'current data to check')
+    .option('--window <duration>', "with --model: the version's logged inputs over the last 1h, 1d, 7d...")
+    .option('--all-versions', 'with --window: logged inputs of every version of the model')
     .option('--columns <a,b>', 'columns to test (default: all columns on both sides)')
     .option(
       '--stattest <names>',
@@ -238,4 +316,5 @@ export const registerMonitorCommand = (program: Command, cli: CliContext): void 
         runSnapshot(cli, file, opts),
       ),
     );
+  addQualityCommand(monitor, cli);
 };

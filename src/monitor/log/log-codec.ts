@@ -1,0 +1,325 @@
+/**
+ * The wire format of prediction-log stream messages: one message carries a batch of logged
+ * requests in a compact binary form, because encoding happens in the serving process and JSON's
+ * number-to-text conversion alone would cost several microseconds per prediction.
+ *
+ * Layout: `u32 magic`, `u32 headerBytes` (little endian), a JSON header `{ v: 2, n, ids, strings,
+ * shapes, tags, nums }`, zero padding to 8 bytes, `tags` type bytes, padding to 8, `nums` float64
+ * values. Per entry, `nums` holds at, version, rows, latencyUs, cached, deployment, model and
+ * variant (string-table indexes, −1 for null), then the record count (−1 for none) followed by the
+ * records, then the output count and the outputs. Every value is a tag (null, number, string, true,
+ * false, object, array) plus at most one float64 (the number, a string-table index, an object shape
+ * index or an array length); objects list their values in the order of their shape (key list), so
+ * keys are written once per batch.
+ */
+import { KeelError } from '../../core/index.js';
+import type { PredictionLogEntry } from './prediction-record.js';
+
+const MAGIC = 0x4b504c32; // "KPL2"
+/** Type tags of encoded values. */
+export const TAG = { Null: 0, Number: 1, String: 2, True: 3, False: 4, Object: 5, Array: 6 } as const;
+const Tag = TAG;
+type Tag = (typeof TAG)[keyof typeof TAG];
+
+/** A logged request with its (assigned) request id, as the wire carries it. */
+export type LoggedEntry = PredictionLogEntry & { readonly requestId: string };
+
+class Writer {
+  tags: Uint8Array;
+  nums: Float64Array;
+  nt = 0;
+  nn = 0;
+  readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  readonly shapes: (readonly string[])[] = [];
+  private readonly shapeIndex = new Map<string, Shape>();
+  private readonly recent: Shape[] = [];
+
+  /** Sized for `entries` one-row requests of a dozen fields, so a typical batch never grows. */
+  constructor(entries: number) {
+    this.tags = new Uint8Array(Math.max(64, entries * 24));
+    this.nums = new Float64Array(Math.max(64, entries * 32));
+  }
+
+  tag(t: Tag): void {
+    if (this.nt === this.tags.length) {
+      const grown = new Uint8Array(this.tags.length * 2);
+      grown.set(this.tags);
+      this.tags = grown;
+    }
+    this.tags[this.nt++] = t;
+  }
+
+  num(v: number): void {
+    if (this.nn === this.nums.length) {
+      const grown = new Float64Array(this.nums.length * 2);
+      grown.set(this.nums);
+      this.nums = grown;
+    }
+    this.nums[this.nn++] = v;
+  }
+
+  str(s: string): number {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIndex.set(s, i);
+    }
+    return i;
+  }
+
+  value(v: unknown): void {
+    switch (typeof v) {
+      case 'number':
+        this.tag(Tag.Number);
+        this.num(v);
+        return;
+      case 'string':
+        this.tag(Tag.String);
+        this.num(this.str(v));
+        return;
+      case 'boolean':
+        this.tag(v ? Tag.True : Tag.False);
+        return;
+      case 'object':
+        if (v === null) break;
+        if (Array.isArray(v)) {
+          this.tag(Tag.Array);
+          this.num(v.length);
+          for (const x of v) this.value(x);
+          return;
+        }
+        this.object(v as Record<string, unknown>);
+        return;
+      default:
+        break;
+    }
+    this.tag(Tag.Null);
+  }
+
+  private object(o: Record<string, unknown>): void {
+    const shape = this.shapeOf(o);
+    this.tag(Tag.Object);
+    this.num(shape.index);
+    const keys = shape.keys;
+    for (let i = 0; i < keys.length; i++) this.value(o[keys[i]!]);
+  }
+
+  /** The shape of `o`: one of the few most recently used ones, or a new one. */
+  private shapeOf(o: Record<string, unknown>): Shape {
+    const recent = this.recent;
+    const own = Object.keys(o);
+    for (let r = 0; r < recent.length; r++) {
+      const s = recent[r]!;
+      if (sameKeys(s.keys, own)) {
+        if (r > 0) {
+          recent[r] = recent[0]!;
+          recent[0] = s;
+        }
+        return s;
+      }
+    }
+    const keys = own;
+    const key = keys.join('\u0000');
+    let s = this.shapeIndex.get(key);
+    if (!s) {
+      s = { index: this.shapes.length, keys };
+      this.shapes.push(keys);
+      this.shapeIndex.set(key, s);
+    }
+    recent.unshift(s);
+    if (recent.length > 4) recent.pop();
+    return s;
+  }
+}
+
+interface Shape {
+  readonly index: number;
+  readonly keys: readonly string[];
+}
+
+/** True when two key lists are equal, in order. */
+function sameKeys(keys: readonly string[], own: readonly string[]): boolean {
+  if (keys.length !== own.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== own[i]) return false;
+  return true;
+}
+
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+/** Encodes entries as one prediction-log message (see the module doc). */
+export function encodeLogBatch(entries: readonly LoggedEntry[]): Uint8Array {
+  const w = new Writer(entries.length);
+  const ids = new Array<string>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    ids[i] = e.requestId;
+    w.num(e.at);
+    w.num(e.version);
+    w.num(e.rows);
+    w.num(e.latencyUs);
+    w.num(e.cached ? 1 : 0);
+    w.num(e.deployment === null ? -1 : w.str(e.deployment));
+    w.num(w.str(e.model));
+    w.num(e.variant === null ? -1 : w.str(e.variant));
+    for (const list of [e.records, e.outputs]) {
+      w.num(list ? list.length : -1);
+      if (list) for (const o of list) w.value(o);
+    }
+  }
+  const header = Buffer.from(
+    JSON.stringify({
+      v: 2,
+      n: entries.length,
+      ids,
+      strings: w.strings,
+      shapes: w.shapes,
+      tags: w.nt,
+      nums: w.nn,
+    }),
+  );
+  const tagsAt = pad8(8 + header.length);
+  const numsAt = pad8(tagsAt + w.nt);
+  const out = new Uint8Array(numsAt + w.nn * 8);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, header.length, true);
+  out.set(header, 8);
+  out.set(w.tags.subarray(0, w.nt), tagsAt);
+  new Float64Array(out.buffer, numsAt, w.nn).set(w.nums.subarray(0, w.nn));
+  return out;
+}
+
+/** The JSON header of a batch. */
+export interface BatchHeader {
+  readonly v: number;
+  readonly n: number;
+  readonly ids: string[];
+  readonly strings: string[];
+  readonly shapes: string[][];
+  readonly tags: number;
+  readonly nums: number;
+}
+
+/** A batch's header and sections, validated. */
+export interface BatchSections {
+  readonly header: BatchHeader;
+  readonly tags: Uint8Array;
+  readonly nums: Float64Array;
+}
+
+/** Reads and validates a batch's header and sections; `KEEL_INVALID_ARGUMENT` for anything else. */
+export function readBatch(data: Uint8Array): BatchSections {
+  const bad = (why: string): KeelError =>
+    new KeelError('KEEL_INVALID_ARGUMENT', `A prediction-log message is unreadable: ${why}.`);
+  if (data.byteLength < 8) throw bad('too short');
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (view.getUint32(0, true) !== MAGIC) throw bad('not a Keel prediction-log batch');
+  const headerBytes = view.getUint32(4, true);
+  let header: BatchHeader;
+  try {
+    header = JSON.parse(
+      Buffer.from(data.buffer, data.byteOffset + 8, headerBytes).toString('utf8'),
+    ) as BatchHeader;
+  } catch (error) {
+    throw new KeelError('KEEL_INVALID_ARGUMENT', 'A prediction-log message has a broken header.', {
+      cause: error,
+    });
+  }
+  const tagsAt = pad8(8 + headerBytes);
+  const numsAt = pad8(tagsAt + header.tags);
+  if (header.v !== 2 || data.byteLength < numsAt + header.nums * 8)
+    throw bad('truncated or of an unknown version');
+  const tags = data.subarray(tagsAt, tagsAt + header.tags);
+  // Copy the numbers when the payload is not 8-byte aligned in its buffer.
+  const offset = data.byteOffset + numsAt;
+  const nums =
+    offset % 8 === 0
+      ? new Float64Array(data.buffer, offset, header.nums)
+      : new Float64Array(Uint8Array.from(data.subarray(numsAt, numsAt + header.nums * 8)).buffer);
+  return { header, tags, nums };
+}
+
+/** A cursor over a batch's sections. */
+export class BatchCursor {
+  t = 0;
+  n = 0;
+  constructor(readonly batch: BatchSections) {}
+
+  /** The next float64. */
+  num(): number {
+    return this.batch.nums[this.n++]!;
+  }
+
+  /** The next value, rebuilt as a plain JSON-like value. */
+  value(): unknown {
+    const { tags, nums, header } = this.batch;
+    switch (tags[this.t++]) {
+      case Tag.Number:
+        return nums[this.n++];
+      case Tag.String:
+        return header.strings[nums[this.n++]!];
+      case Tag.True:
+        return true;
+      case Tag.False:
+        return false;
+      case Tag.Array: {
+        const len = nums[this.n++]!;
+        const out = new Array<unknown>(len);
+        for (let i = 0; i < len; i++) out[i] = this.value();
+        return out;
+      }
+      case Tag.Object: {
+        const keys = header.shapes[nums[this.n++]!]!;
+        const o: Record<string, unknown> = {};
+        for (const k of keys) o[k] = this.value();
+        return o;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+/** Decodes a message written by `encodeLogBatch` into entries; anything else fails with `KEEL_INVALID_ARGUMENT`. */
+export function decodeLogBatch(data: Uint8Array): LoggedEntry[] {
+  const batch = readBatch(data);
+  const { header: h } = batch;
+  const c = new BatchCursor(batch);
+  const str = (i: number): string | null => (i < 0 ? null : h.strings[i]!);
+  const list = (): Record<string, unknown>[] | null => {
+    const count = c.num();
+    if (count < 0) return null;
+    const out: Record<string, unknown>[] = [];
+    for (let i = 0; i < count; i++) out.push(c.value() as Record<string, unknown>);
+    return out;
+  };
+  const out: LoggedEntry[] = [];
+  for (let i = 0; i < h.n; i++) {
+    const at = c.num();
+    const version = c.num();
+    const rows = c.num();
+    const latencyUs = c.num();
+    const cached = c.num() === 1;
+    const deployment = str(c.num());
+    const model = h.strings[c.num()]!;
+    const variant = str(c.num());
+    const records = list();
+    const outputs = list();
+    out.push({
+      requestId: h.ids[i]!,
+      at,
+      deployment,
+      model,
+      version,
+      variant,
+      records,
+      outputs,
+      rows,
+      cached,
+      latencyUs,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Frame } from '../../core/index.js';
+import { writeFrame } from '../../data/index.js';
+import type { DuckDBEngine } from '../../storage/index.js';
+import { dayOf, type MonitorDataset, partitionFolder } from './log-layout.js';
+
+/**
+ * Writes a frame as Parquet under `<offline>/<dataset>/date=YYYY-MM-DD/part-<stamp>.parquet`, one
+ * file per UTC day of `timeColumn` (a timestamp column); each file is written beside its target
+ * and renamed, so readers never see a partial file. Returns the paths written.
+ */
+export async function writePartitioned(
+  frame: Frame,
+  options: {
+    readonly timeColumn: string;
+    readonly offline: string;
+    readonly dataset: MonitorDataset;
+    /** Unique part of the file names (time, sequence, random). */
+    readonly stamp: string;
+    readonly engine?: DuckDBEngine;
+  },
+): Promise<string[]> {
+  const times = frame.numberColumn(options.timeColumn).values;
+  const byDay = new Map<string, number[]>();
+  for (let i = 0; i < times.length; i++) {
+    const day = dayOf(times[i]!);
+    let rows = byDay.get(day);
+    if (!rows) byDay.set(day, (rows = []));
+    rows.push(i);
+  }
+  const paths: string[] = [];
+  for (const [day, rows] of byDay) {
+    const part = rows.length === frame.rowCount ? frame : frame.take(rows);
+    const path = join(
+      partitionFolder(options.offline, options.dataset, day),
+      `part-${options.stamp}.parquet`,
+    );
+    await writeFrame(part, path, {
+      format: 'parquet',
+      ...(options.engine ? { engine: options.engine } : {}),
+    });
+    paths.push(path);
+  }
+  return paths;
+}

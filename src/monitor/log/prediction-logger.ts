@@ -1,0 +1,178 @@
+import { type Clock, type Logger, randomHex, silentLogger, systemClock } from '../../core/index.js';
+import type { StreamStore } from '../../storage/index.js';
+import type { KeelMetrics } from '../metrics/keel-metrics.js';
+import { encodeLogBatch } from './log-codec.js';
+import type { PredictionLogEntry } from './prediction-record.js';
+
+/** The stream topic of the prediction log. */
+export const PREDICTION_LOG_TOPIC = 'predictions';
+
+/** Options of `PredictionLogger`. */
+export interface PredictionLoggerOptions {
+  readonly stream: StreamStore;
+  /** Share of requests logged, 0..1 (`monitoring.logSampleRate`). Default 1. */
+  readonly sampleRate?: number;
+  /** Topic (default `predictions`). */
+  readonly topic?: string;
+  /** Most requests buffered while the stream is slow or down; more are dropped and counted. Default 100,000. */
+  readonly maxBufferedRequests?: number;
+  /** Most requests per stream message. Default 1,000. */
+  readonly maxBatch?: number;
+  /** Random source for sampling, in [0, 1). Default Math.random. */
+  readonly random?: () => number;
+  readonly metrics?: KeelMetrics;
+  readonly log?: Logger;
+  /** Clock for the retry pause after a failed publish (default the system clock). */
+  readonly clock?: Clock;
+  /** Pause before buffered requests are published again after a failure, in ms. Default 1,000. */
+  readonly retryDelayMs?: number;
+}
+
+const NO_COUNTER = { inc: (): void => undefined };
+
+/** Counters of a prediction logger. */
+export interface PredictionLoggerStats {
+  /** Requests accepted into the buffer. */
+  enqueued: number;
+  /** Requests skipped by sampling. */
+  sampledOut: number;
+  /** Requests dropped because the buffer was full. */
+  dropped: number;
+  /** Requests published to the stream. */
+  published: number;
+  /** Failed publish attempts (the batch is kept and retried). */
+  publishFailures: number;
+}
+
+/**
+ * Logs predictions off the request path. `record` is all the serving path pays: a sampling draw
+ * and an array push (no serialisation, no I/O). At the next event-loop turn the buffered requests
+ * are encoded (many per stream message) and published; the log sink turns them into Parquet. When
+ * publishing fails the batch stays buffered and is retried with the next one; past
+ * `maxBufferedRequests` new requests are dropped (counted in `keel_prediction_log_rows_total{result="dropped"}`)
+ * rather than let memory grow without bound.
+ */
+export class PredictionLogger {
+  readonly stats: PredictionLoggerStats = {
+    enqueued: 0,
+    sampledOut: 0,
+    dropped: 0,
+    published: 0,
+    publishFailures: 0,
+  };
+  private buffer: (PredictionLogEntry & { requestId: string })[] = [];
+  private scheduled = false;
+  private publishing: Promise<void> | null = null;
+  private readonly idPrefix = randomHex(6);
+  private nextId = 0;
+  private readonly sampleRate: number;
+  private readonly topic: string;
+  private readonly maxBuffered: number;
+  private readonly maxBatch: number;
+  private readonly random: () => number;
+  private readonly log: Logger;
+  private readonly counters: Record<'enqueued' | 'sampledOut' | 'dropped', { inc(n?: number): void }>;
+  private retrying = false;
+
+  constructor(private readonly options: PredictionLoggerOptions) {
+    const m = options.metrics;
+    this.counters = {
+      enqueued: m?.counterSeries('keel_prediction_log_rows_total', ['enqueued']) ?? NO_COUNTER,
+      sampledOut: m?.counterSeries('keel_prediction_log_rows_total', ['sampled_out']) ?? NO_COUNTER,
+      dropped: m?.counterSeries('keel_prediction_log_rows_total', ['dropped']) ?? NO_COUNTER,
+    };
+    this.sampleRate = options.sampleRate ?? 1;
+    this.topic = options.topic ?? PREDICTION_LOG_TOPIC;
+    this.maxBuffered = options.maxBufferedRequests ?? 100_000;
+    this.maxBatch = options.maxBatch ?? 1_000;
+    this.random = options.random ?? Math.random;
+    this.log = options.log ?? silentLogger();
+  }
+
+  /** Requests waiting to be published. */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  /** Takes one request for the log (or skips it by sampling); never throws, never waits. */
+  record(entry: PredictionLogEntry): void {
+    if (this.sampleRate < 1 && !(this.random() < this.sampleRate)) {
+      this.stats.sampledOut++;
+      this.counters.sampledOut.inc();
+      return;
+    }
+    if (this.buffer.length >= this.maxBuffered) {
+      this.stats.dropped++;
+      this.counters.dropped.inc();
+      return;
+    }
+    const requestId = entry.requestId ?? `${this.idPrefix}-${(this.nextId++).toString(36)}`;
+    this.buffer.push(
+      entry.requestId === null
+        ? { ...entry, requestId }
+        : (entry as PredictionLogEntry & { requestId: string }),
+    );
+    this.stats.enqueued++;
+    this.counters.enqueued.inc();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      });
+    }
+  }
+
+  /** Publishes everything buffered now; resolves when the stream holds it (or the attempt failed). */
+  flush(): Promise<void> {
+    if (this.publishing)
+      return this.publishing.then(() => (this.buffer.length > 0 ? this.flush() : undefined));
+    if (this.buffer.length === 0) return Promise.resolve();
+    const taken = this.buffer;
+    this.buffer = [];
+    this.publishing = this.publish(taken).finally(() => {
+      this.publishing = null;
+    });
+    return this.publishing;
+  }
+
+  /** Publishes what is buffered; the logger can still be used afterwards. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private retryLater(): void {
+    if (this.retrying) return;
+    this.retrying = true;
+    void (this.options.clock ?? systemClock).sleep(this.options.retryDelayMs ?? 1_000).then(() => {
+      this.retrying = false;
+      void this.flush();
+    });
+  }
+
+  private async publish(entries: (PredictionLogEntry & { requestId: string })[]): Promise<void> {
+    const payloads: Uint8Array[] = [];
+    for (let i = 0; i < entries.length; i += this.maxBatch)
+      payloads.push(encodeLogBatch(entries.slice(i, i + this.maxBatch)));
+    try {
+      await this.options.stream.publish(this.topic, payloads);
+      this.stats.published += entries.length;
+    } catch (error) {
+      this.stats.publishFailures++;
+      this.log.warn(
+        { err: error, requests: entries.length },
+        'publishing to the prediction log failed; will retry',
+      );
+      // Keep the batch (oldest first) within the bound; what does not fit is dropped and counted.
+      const room = Math.max(0, this.maxBuffered - this.buffer.length);
+      const kept = entries.slice(0, room);
+      const lost = entries.length - kept.length;
+      this.buffer = [...kept, ...this.buffer];
+      if (lost > 0) {
+        this.stats.dropped += lost;
+        this.counters.dropped.inc(lost);
+      }
+      this.retryLater();
+    }
+  }
+}

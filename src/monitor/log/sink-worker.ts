@@ -1,0 +1,52 @@
+// Worker thread of the offloaded log sink: decodes prediction-log or label messages into frames and
+// writes them as Parquet, so the serving thread pays only for copying the bytes over.
+import { parentPort } from 'node:worker_threads';
+import type { Frame } from '../../core/index.js';
+import { type DuckDBEngine, openDuckDBEngine } from '../../storage/index.js';
+import { decodeLabels, labelsFrame } from '../feedback/feedback-label.js';
+import { batchesFrame, holdBatch } from './log-columns.js';
+import type { MonitorDataset } from './log-layout.js';
+import { writePartitioned } from './partitioned-write.js';
+
+/** A write request from `SinkWorker`. */
+export interface SinkWorkerRequest {
+  readonly id: number;
+  readonly dataset: MonitorDataset;
+  readonly offline: string;
+  readonly stamp: string;
+  readonly payloads: readonly Uint8Array[];
+}
+
+/** The answer to a write request. */
+export type SinkWorkerReply =
+  | { readonly id: number; readonly rows: number; readonly files: number }
+  | { readonly id: number; readonly error: string };
+
+let engine: DuckDBEngine | null = null;
+
+function frameOf(dataset: MonitorDataset, payloads: readonly Uint8Array[]): Frame {
+  return dataset === 'prediction_log'
+    ? batchesFrame(payloads.map(holdBatch))
+    : labelsFrame(payloads.flatMap(decodeLabels));
+}
+
+parentPort?.on('message', async (req: SinkWorkerRequest) => {
+  try {
+    const frame = frameOf(req.dataset, req.payloads);
+    engine ??= await openDuckDBEngine({ threads: 1 });
+    const paths = await writePartitioned(frame, {
+      timeColumn: req.dataset === 'prediction_log' ? 'ts' : 'received_at',
+      offline: req.offline,
+      dataset: req.dataset,
+      stamp: req.stamp,
+      engine,
+    });
+    parentPort!.postMessage({
+      id: req.id,
+      rows: frame.rowCount,
+      files: paths.length,
+    } satisfies SinkWorkerReply);
+  } catch (error) {
+    parentPort!.postMessage({ id: req.id, error: (error as Error).message } satisfies SinkWorkerReply);
+  }
+});
