@@ -130,6 +130,18 @@ export const ERROR_CODES = {
     'Fix the search space: ranges need low < high, log ranges low > 0, choices at least one value.',
   ),
   KEEL_TUNE_STUDY_NOT_FOUND: spec(404, 'List studies with `keel runs list`; resume needs the study id.'),
+  KEEL_TUNE_STUDY_CONFLICT: spec(
+    409,
+    'Another process saved the study since this one loaded it (it was resumed elsewhere); let that process finish, or resume again.',
+  ),
+  KEEL_TUNE_NO_COMPLETE_TRIAL: spec(
+    422,
+    'Every trial failed or was pruned; read the keel.tune.error tags of the trial runs, fix the space or the data, and start again.',
+  ),
+  KEEL_TUNE_STUDY_FINISHED: spec(
+    409,
+    'The study already finished; read its results with `keel runs show <parent run>`, or start a new study.',
+  ),
   KEEL_TUNE_BAD_STUDY: spec(
     400,
     'The saved study was not written by `Study.toJSON()` (or is newer); the message names the field.',
@@ -260,7 +272,7 @@ export const ERROR_CODES = {
   ),
   KEEL_FEATURE_PUSH_REJECTED: spec(
     422,
-    'Some pushed events do not fit the views\' schemas; details list each with its reason. Nothing of the request was written.',
+    "Some pushed events do not fit the views' schemas; details list each with its reason. Nothing of the request was written.",
   ),
 
   // monitoring
@@ -294,6 +306,10 @@ export const ERROR_CODES = {
     'A step failed after its retries; fix the cause and resume with `keel pipeline run --resume`.',
   ),
   KEEL_PIPELINE_BAD_SCHEDULE: spec(400, "Use a 5-field cron expression, e.g. '0 3 * * *'."),
+  KEEL_PIPELINE_GATE_FAILED: spec(
+    422,
+    'The model missed an evaluation threshold; the message names the metric, its value and the bound.',
+  ),
   KEEL_POLICY_INVALID: spec(
     400,
     'Fix the continuous-learning policy; the message names the bound that cannot be met.',

@@ -1,11 +1,24 @@
 import { KeelError } from '../core/index.js';
-import type { ArtifactStore, CacheStore, MetadataStore } from './contracts/index.js';
+import { bullmqQueueDriver } from './bullmq/index.js';
+import type {
+  ArtifactStore,
+  CacheStore,
+  MetadataStore,
+  OfflineStore,
+  OnlineStore,
+  Queue,
+  StreamStore,
+} from './contracts/index.js';
 import type { DriverSpec, OpenStoreOptions } from './driver.js';
+import { duckdbOfflineDriver } from './duckdb/offline-driver.js';
 import { fileArtifactDriver } from './fs/index.js';
-import { memoryCacheDriver } from './memory/index.js';
+import { memoryCacheDriver, memoryQueueDriver, memoryStreamDriver } from './memory/index.js';
+import { natsStreamDriver } from './nats/index.js';
 import { postgresMetadataDriver } from './postgres/index.js';
 import { redisCacheDriver } from './redis/index.js';
+import { redisOnlineDriver } from './redis/online-driver.js';
 import { sqliteMetadataDriver } from './sqlite/index.js';
+import { sqliteOnlineDriver } from './sqlite/online-driver.js';
 import { parseStoreUrl } from './store-url.js';
 
 /** The store type each kind of store opens to. Kinds gain entries as their contracts land. */
@@ -13,6 +26,10 @@ export interface StoreTypes {
   metadata: MetadataStore;
   artifacts: ArtifactStore;
   cache: CacheStore;
+  stream: StreamStore;
+  online: OnlineStore;
+  offline: OfflineStore;
+  queue: Queue;
 }
 
 /** A kind of store, as named in the `stores` section of the config. */
@@ -23,6 +40,10 @@ export const DRIVERS: { readonly [K in StoreKind]: readonly DriverSpec<StoreType
   metadata: [sqliteMetadataDriver, postgresMetadataDriver],
   artifacts: [fileArtifactDriver],
   cache: [memoryCacheDriver, redisCacheDriver],
+  stream: [memoryStreamDriver, natsStreamDriver],
+  online: [sqliteOnlineDriver, redisOnlineDriver],
+  offline: [duckdbOfflineDriver],
+  queue: [memoryQueueDriver, bullmqQueueDriver],
 };
 
 /** The driver for a URL, or a `KEEL_STORE_UNKNOWN_SCHEME` error listing the known schemes. */

@@ -1,4 +1,5 @@
 export { artifactPathProblem, assertArtifactPath } from './artifact-path.js';
+export { BullmqQueue } from './bullmq/index.js';
 export type {
   AlertRuleRepository,
   AliasEvent,
@@ -37,8 +38,8 @@ export type {
   LatestRowsBatch,
   LatestRowsRequest,
   LifecycleStage,
-  MaterializationRecord,
   ListPipelineRunsOptions,
+  MaterializationRecord,
   MetadataCapabilities,
   MetadataStore,
   MetricPoint,
@@ -88,9 +89,13 @@ export type {
   StepRunRecord,
   StepStatus,
   StoredAlertRule,
+  StoredStudy,
   StreamCapabilities,
   StreamMessage,
   StreamStore,
+  StudyRepository,
+  StudyStatus,
+  StudyUpdate,
   TrackingRepository,
   TrainingSetRecord,
 } from './contracts/index.js';
@@ -118,6 +123,5 @@ export {
   type MemoryStreamOptions,
   MemoryStreamStore,
 } from './memory/index.js';
-export { BullmqQueue } from './bullmq/index.js';
 export { parseStoreUrl, redact, type StoreUrl } from './store-url.js';
 export { type StreamSubscription, type SubscribeOptions, subscribeStream } from './stream-subscription.js';

@@ -1,14 +1,18 @@
 import { afterEach, describe } from 'vitest';
 import type { MetadataStore } from '../../src/storage/index.js';
+import { alertRuleConformance } from './metadata/alert-rules.js';
 import { deploymentConformance } from './metadata/deployments.js';
 import { experimentConformance } from './metadata/experiments.js';
+import { featureRegistryConformance } from './metadata/features.js';
 import type { OpenFresh } from './metadata/fixtures.js';
+import { pipelineConformance } from './metadata/pipelines.js';
 import { randomSearchConformance } from './metadata/random-search.js';
 import { registryConformance } from './metadata/registry.js';
 import { aliasConformance } from './metadata/registry-aliases.js';
 import { runLoggingConformance } from './metadata/run-logging.js';
 import { runConformance } from './metadata/runs.js';
 import { searchConformance } from './metadata/search.js';
+import { studyConformance } from './metadata/studies.js';
 import { transactionConformance } from './metadata/transactions.js';
 
 /**
@@ -35,6 +39,10 @@ export function metadataStoreConformance(name: string, open: () => Promise<Metad
     registryConformance(fresh);
     aliasConformance(fresh);
     deploymentConformance(fresh);
+    featureRegistryConformance(fresh);
+    alertRuleConformance(fresh);
+    pipelineConformance(fresh);
+    studyConformance(fresh);
     transactionConformance(fresh);
   });
 }

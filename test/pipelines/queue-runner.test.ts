@@ -3,10 +3,10 @@ import { KeelError, randomHex, silentLogger } from '../../src/core/index.js';
 import { type Pipeline, Pipelines, QueueRunner, startPipelineWorker } from '../../src/pipelines/index.js';
 import { openStore } from '../../src/storage/index.js';
 import { pipelineRunnerConformance } from '../conformance/pipeline-runner.js';
+import { bullmqUrl } from '../helpers/bullmq-url.js';
 import { serviceUrl } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 import { WatchedClock } from '../helpers/watched-clock.js';
-import { bullmqUrl } from '../storage/bullmq-queue.test.js';
 
 const root = tempDir();
 let n = 0;
@@ -29,7 +29,19 @@ function queueHarness(queueUrl: () => string) {
     const queueName = `steps-${randomHex(4)}`;
     const workers = await Promise.all(
       ['w1', 'w2'].map((worker) =>
-        startPipelineWorker({ queue, metadata, artifacts, clock, log, root, resolve, worker, concurrency: 4, queueName, cancelPollMs: 20 }),
+        startPipelineWorker({
+          queue,
+          metadata,
+          artifacts,
+          clock,
+          log,
+          root,
+          resolve,
+          worker,
+          concurrency: 4,
+          queueName,
+          cancelPollMs: 20,
+        }),
       ),
     );
     const runner = new QueueRunner({ queue, metadata, clock, log, queueName, pollMs: 20 });
@@ -50,10 +62,16 @@ function queueHarness(queueUrl: () => string) {
   };
 }
 
-pipelineRunnerConformance('queue (memory)', queueHarness(() => 'memory:'));
+pipelineRunnerConformance(
+  'queue (memory)',
+  queueHarness(() => 'memory:'),
+);
 
 const redis = serviceUrl('redis');
 describe.skipIf(!redis)('queue runner on BullMQ', () => {
   const prefix = `keel-test-${randomHex(6)}`;
-  pipelineRunnerConformance('queue (bullmq)', queueHarness(() => bullmqUrl(redis!, prefix)));
+  pipelineRunnerConformance(
+    'queue (bullmq)',
+    queueHarness(() => bullmqUrl(redis!, prefix)),
+  );
 });

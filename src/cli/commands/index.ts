@@ -1,27 +1,41 @@
 import type { CommandModule } from '../command.js';
+import { registerAlertsCommand } from './alerts.js';
 import { registerDataCommand } from './data.js';
 import { registerDeployCommand } from './deploy.js';
 import { registerDeploymentsCommand } from './deployments.js';
 import { registerExperimentsCommand } from './experiments.js';
+import { registerFeaturesCommand } from './features.js';
+import { registerFeedbackCommand } from './feedback.js';
 import { registerInitCommand } from './init.js';
 import { registerModelsCommand } from './models.js';
 import { registerMonitorCommand } from './monitor.js';
+import { registerPipelineCommand } from './pipeline.js';
 import { registerPredictCommand } from './predict.js';
 import { registerRunsCommand } from './runs.js';
+import { registerSchedulerCommand } from './scheduler.js';
 import { registerServeCommand } from './serve.js';
 import { registerTrainCommand } from './train.js';
+import { registerTuneCommand } from './tune.js';
+import { registerWorkerCommand } from './worker.js';
 
 /** Every top-level command, in help order. Add new command modules here. */
 export const COMMANDS: readonly CommandModule[] = [
   registerInitCommand,
   registerDataCommand,
+  registerFeaturesCommand,
   registerExperimentsCommand,
   registerRunsCommand,
   registerTrainCommand,
+  registerTuneCommand,
+  registerPipelineCommand,
+  registerWorkerCommand,
+  registerSchedulerCommand,
   registerModelsCommand,
   registerDeployCommand,
   registerDeploymentsCommand,
   registerServeCommand,
   registerPredictCommand,
   registerMonitorCommand,
+  registerFeedbackCommand,
+  registerAlertsCommand,
 ];

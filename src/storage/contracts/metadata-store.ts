@@ -1,5 +1,9 @@
+import type { AlertRuleRepository } from './alert-rule-repository.js';
 import type { DeploymentRepository } from './deployment-repository.js';
+import type { FeatureRegistryRepository } from './feature-registry-repository.js';
+import type { PipelineRepository } from './pipeline-repository.js';
 import type { RegistryRepository } from './registry-repository.js';
+import type { StudyRepository } from './study-repository.js';
 import type { TrackingRepository } from './tracking-repository.js';
 
 /** What a metadata backend can do, declared as data so the conformance suite can read it. */
@@ -22,6 +26,14 @@ export interface MetadataStore {
   readonly tracking: TrackingRepository;
   readonly registry: RegistryRepository;
   readonly deployments: DeploymentRepository;
+  /** Alert rules of the monitoring module. */
+  readonly alerts: AlertRuleRepository;
+  /** Applied feature definitions, their history, materialisation intervals and training sets. */
+  readonly features: FeatureRegistryRepository;
+  /** Pipeline runs, step runs and attempts, the step cache, schedule/trigger state and events. */
+  readonly pipelines: PipelineRepository;
+  /** Tuning studies (their state, so a study can be resumed after a crash). */
+  readonly studies: StudyRepository;
   /**
    * Runs `fn` in one transaction: every write inside commits together or not at all.
    * `fn` must use the store it is given. Nested calls join the outer transaction.

@@ -1,16 +1,24 @@
 import type {
+  AlertRuleRepository,
   DeploymentRepository,
+  FeatureRegistryRepository,
   MetadataCapabilities,
   MetadataStore,
+  PipelineRepository,
   RegistryRepository,
+  StudyRepository,
   TrackingRepository,
 } from '../contracts/index.js';
 import { SqlDeploymentRepository } from './deployments/sql-deployment-repository.js';
+import { SqlFeatureRegistryRepository } from './features/sql-feature-registry-repository.js';
 import { METADATA_MIGRATIONS } from './migrations/index.js';
 import { migrate } from './migrator.js';
+import { SqlAlertRuleRepository } from './monitoring/sql-alert-rule-repository.js';
+import { SqlPipelineRepository } from './pipelines/sql-pipeline-repository.js';
 import { SqlRegistryRepository } from './registry/sql-registry-repository.js';
 import type { SqlDriver } from './sql-driver.js';
 import { SqlTrackingRepository } from './tracking/sql-tracking-repository.js';
+import { SqlStudyRepository } from './tuning/sql-study-repository.js';
 
 /**
  * The metadata store over a `SqlDriver`: the repositories are written once against the driver and
@@ -22,6 +30,10 @@ export class SqlMetadataStore implements MetadataStore {
   readonly tracking: TrackingRepository;
   readonly registry: RegistryRepository;
   readonly deployments: DeploymentRepository;
+  readonly alerts: AlertRuleRepository;
+  readonly features: FeatureRegistryRepository;
+  readonly pipelines: PipelineRepository;
+  readonly studies: StudyRepository;
   private readonly driver: SqlDriver;
 
   constructor(driver: SqlDriver, backend: string, capabilities: MetadataCapabilities) {
@@ -31,6 +43,10 @@ export class SqlMetadataStore implements MetadataStore {
     this.tracking = new SqlTrackingRepository(driver);
     this.registry = new SqlRegistryRepository(driver);
     this.deployments = new SqlDeploymentRepository(driver);
+    this.alerts = new SqlAlertRuleRepository(driver);
+    this.features = new SqlFeatureRegistryRepository(driver);
+    this.pipelines = new SqlPipelineRepository(driver);
+    this.studies = new SqlStudyRepository(driver);
   }
 
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {

@@ -2,6 +2,10 @@ import type { SqlMigration } from '../migrator.js';
 import { trackingMigration } from './001-tracking.js';
 import { registryMigration } from './002-registry.js';
 import { deploymentsMigration } from './003-deployments.js';
+import { pipelinesMigration } from './004-pipelines.js';
+import { studiesMigration } from './007-studies.js';
+import { featuresMigration } from './features-migration.js';
+import { monitoringMigration } from './monitoring-migration.js';
 
 /**
  * The metadata schema, oldest first. Forward-only and append-only: a module that needs tables
@@ -12,4 +16,8 @@ export const METADATA_MIGRATIONS: readonly SqlMigration[] = [
   trackingMigration,
   registryMigration,
   deploymentsMigration,
+  pipelinesMigration,
+  monitoringMigration(5),
+  featuresMigration(6),
+  studiesMigration,
 ];
