@@ -89,6 +89,38 @@ export function prepareLabels(frame: Frame, target: string, task?: Task): Prepar
   return { task: classes.length === 2 ? 'binary' : 'multiclass', y, classes };
 }
 
+/**
+ * Encodes another frame's target (a validation or test set) with labels already prepared on the
+ * training set: class indices in `prepared.classes` order, or the values for regression. Missing
+ * labels and classes unseen in training fail with `KEEL_LEARN_BAD_LABELS` naming the row.
+ */
+export function encodeLabels(
+  frame: Frame,
+  target: string,
+  prepared: Pick<PreparedLabels, 'task' | 'classes'>,
+): Float64Array {
+  if (prepared.task === 'regression' || !prepared.classes) {
+    return prepareLabels(frame, target, 'regression').y;
+  }
+  const column = frame.column(target);
+  const index = new Map(prepared.classes.map((c, i) => [c, i]));
+  const y = new Float64Array(frame.rowCount);
+  for (let i = 0; i < frame.rowCount; i++) {
+    const t = labelText(column, i);
+    if (t === null) throw missingLabel(target, i);
+    const k = index.get(t);
+    if (k === undefined) {
+      throw new KeelError(
+        'KEEL_LEARN_BAD_LABELS',
+        `Target "${target}" has class ${JSON.stringify(t)} at row ${i}, unseen in training (classes: ${prepared.classes.slice(0, 20).join(', ')}).`,
+        { details: { target, row: i, label: t } },
+      );
+    }
+    y[i] = k;
+  }
+  return y;
+}
+
 function missingLabel(target: string, row: number): KeelError {
   return new KeelError(
     'KEEL_LEARN_BAD_LABELS',

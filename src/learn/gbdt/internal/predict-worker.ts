@@ -1,0 +1,29 @@
+// Batch prediction worker: holds one model and predicts row ranges of shared input into shared output.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadGbdtModel } from '../gbdt-model.js';
+
+interface Task {
+  readonly x: Float64Array;
+  readonly out: Float64Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+const model = loadGbdtModel(workerData.model as Uint8Array);
+const p = model.features.length;
+const k = model.outputWidth;
+parentPort!.on('message', (task: Task) => {
+  try {
+    const { x, out, start, end } = task;
+    model.predictEncoded(x.subarray(start * p, end * p), end - start, out.subarray(start * k, end * k));
+    parentPort!.postMessage({ ok: true });
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    parentPort!.postMessage({
+      ok: false,
+      code: e.code ?? 'KEEL_INTERNAL',
+      message: String(e.message ?? error),
+    });
+  }
+});
+parentPort!.postMessage({ ready: true });

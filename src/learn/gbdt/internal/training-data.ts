@@ -1,0 +1,138 @@
+import { type Frame, KeelError } from '../../../core/index.js';
+import { defaultFeatureNames, encodeFrame, featureSpecs } from '../../encoding.js';
+import { encodeLabels, type PreparedLabels } from '../../labels.js';
+import type { FeatureSpec, TrainOptions } from '../../model.js';
+import type { ResolvedGbdtParams } from '../params.js';
+import { type BinnedMatrix, binFrame } from './binning.js';
+
+/** Everything the booster needs, checked and encoded. */
+export interface TrainingData {
+  readonly specs: FeatureSpec[];
+  readonly weights: Float64Array;
+  readonly wMax: number;
+  readonly binned: BinnedMatrix;
+  readonly validation: { readonly x: Float64Array; readonly y: Float64Array; readonly n: number } | null;
+}
+
+function badFeatures(message: string, details: Record<string, unknown>): KeelError {
+  return new KeelError('KEEL_LEARN_BAD_FEATURES', message, { details });
+}
+
+function featureNames(frame: Frame, options: TrainOptions): string[] {
+  const exclude = options.weightColumn ? [options.weightColumn] : [];
+  const names = options.features
+    ? [...options.features]
+    : defaultFeatureNames(frame, options.target, exclude);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!frame.has(name)) {
+      throw badFeatures(
+        `Feature column "${name}" is not in the frame (columns: ${frame.names.join(', ')}).`,
+        {
+          column: name,
+        },
+      );
+    }
+    if (name === options.target || name === options.weightColumn) {
+      throw badFeatures(`Column "${name}" is the target or weight column and cannot be a feature.`, {
+        column: name,
+      });
+    }
+    if (seen.has(name)) throw badFeatures(`Feature column "${name}" is listed twice.`, { column: name });
+    seen.add(name);
+  }
+  if (names.length === 0) {
+    throw badFeatures(
+      `No feature columns: the frame has only the target "${options.target}" (and text columns).`,
+      {},
+    );
+  }
+  return names;
+}
+
+function rowWeights(
+  frame: Frame,
+  options: TrainOptions,
+  labels: PreparedLabels,
+  p: ResolvedGbdtParams,
+): Float64Array {
+  const n = frame.rowCount;
+  const w = new Float64Array(n).fill(1);
+  if (options.weightColumn) {
+    const values = frame.numberColumn(options.weightColumn).values;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (!(v >= 0) || !Number.isFinite(v)) {
+        throw new KeelError(
+          'KEEL_LEARN_BAD_LABELS',
+          `Weight column "${options.weightColumn}" has ${v} at row ${i}; weights must be finite and >= 0.`,
+          { details: { column: options.weightColumn, row: i } },
+        );
+      }
+      w[i] = v;
+    }
+  }
+  const cw = p.classWeights;
+  if (cw && labels.classes) {
+    const classes = labels.classes;
+    const perClass = new Float64Array(classes.length).fill(1);
+    if (cw === 'balanced') {
+      const counts = new Float64Array(classes.length);
+      for (let i = 0; i < n; i++) counts[labels.y[i]!]! += 1;
+      counts.forEach((c, k) => {
+        perClass[k] = n / (classes.length * c);
+      });
+    } else {
+      for (const [label, weight] of Object.entries(cw)) {
+        const k = classes.indexOf(label);
+        if (k < 0) {
+          throw new KeelError(
+            'KEEL_LEARN_INVALID_PARAM',
+            `GBDT parameter "classWeights" names class "${label}", which is not in the target (classes: ${classes.join(', ')}).`,
+            { details: { param: 'classWeights', label } },
+          );
+        }
+        perClass[k] = weight;
+      }
+    }
+    for (let i = 0; i < n; i++) w[i] = w[i]! * perClass[labels.y[i]!]!;
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) total += w[i]!;
+  if (!(total > 0)) {
+    throw new KeelError('KEEL_LEARN_BAD_LABELS', 'All row weights are zero; nothing to learn from.', {
+      details: {},
+    });
+  }
+  return w;
+}
+
+/**
+ * Checks and encodes the training frame (features, weights, bins) and the validation frame.
+ * Fails with `KEEL_LEARN_BAD_FEATURES` when no feature can split (all constant or all missing).
+ */
+export function prepareTrainingData(
+  frame: Frame,
+  options: TrainOptions,
+  labels: PreparedLabels,
+  params: ResolvedGbdtParams,
+): TrainingData {
+  const specs = featureSpecs(frame, featureNames(frame, options));
+  const weights = rowWeights(frame, options, labels, params);
+  let wMax = 0;
+  for (let i = 0; i < weights.length; i++) wMax = Math.max(wMax, weights[i]!);
+  const binned = binFrame(frame, specs, params.maxBins, params.seed);
+  if (!binned.features.some((f) => f.usable)) {
+    throw badFeatures(
+      `Every feature is constant or entirely missing (${specs.map((s) => s.name).join(', ')}); a tree cannot split on any of them.`,
+      { features: specs.map((s) => s.name) },
+    );
+  }
+  let validation: TrainingData['validation'] = null;
+  if (options.validation) {
+    const v = options.validation;
+    if (v.rowCount === 0) throw new KeelError('KEEL_DATA_EMPTY', 'The validation frame has no rows.');
+    validation = { x: encodeFrame(v, specs), y: encodeLabels(v, options.target, labels), n: v.rowCount };
+  }
+  return { specs, weights, wMax, binned, validation };
+}
