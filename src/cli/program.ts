@@ -4,9 +4,9 @@ import type { CliIo } from './cli-io.js';
 import type { CommandModule } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
+import { VERSION } from './version.js';
 
-/** The package version, shown by `keel --version`. */
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 /** Builds the `keel` program with every command registered. */
 export function buildProgram(cli: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {

@@ -314,6 +314,15 @@ export const ERROR_CODES = {
     400,
     'Fix the continuous-learning policy; the message names the bound that cannot be met.',
   ),
+  KEEL_POLICY_NOT_FOUND: spec(
+    404,
+    'The deployment has no continuous-learning policy; apply one with `keel policy apply <file>`.',
+  ),
+  KEEL_POLICY_CONFLICT: spec(
+    409,
+    'Another controller advanced this deployment\'s loop at the same time; run one controller per deployment and retry.',
+    true,
+  ),
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** A code from the closed table. */

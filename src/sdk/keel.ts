@@ -11,7 +11,19 @@ import {
   resolveConfig,
   systemClock,
 } from '../core/index.js';
+import { type FeatureStore, openFeatureStore } from '../features/index.js';
 import { Registry } from '../registry/index.js';
+import {
+  type BatchPredictOptions,
+  type BatchPredictResult,
+  builtinLoaders,
+  DeploymentService,
+  InferenceEngine,
+  type InferenceEngineOptions,
+  predictFile,
+  RegistryModelSource,
+  StoreDeploymentSource,
+} from '../serve/index.js';
 import { openStore, type StoreKind, type StoreTypes } from '../storage/index.js';
 import { Tracking } from '../track/index.js';
 
@@ -36,6 +48,7 @@ export interface OpenKeelOptions {
 export class Keel {
   readonly ctx: KeelContext;
   private readonly opened = new Map<StoreKind, Promise<StoreTypes[StoreKind]>>();
+  private readonly engines = new Set<InferenceEngine>();
 
   private constructor(ctx: KeelContext) {
     this.ctx = ctx;
@@ -105,8 +118,98 @@ export class Keel {
     });
   }
 
-  /** Closes every opened store. */
+  /**
+   * An inference engine (not started: call `start()`) serving this project's deployments from the
+   * registry: references resolve through the registry, deployments are polled from the metadata
+   * store every `server.pollIntervalMs`, requests time out after `server.requestTimeoutMs`, the
+   * prediction cache uses the `cache` store, and the runtimes are `keel-gbdt`, `keel-linear` and
+   * `onnx`. `overrides` replace any of these. `close()` shuts it down (drain) if still running.
+   */
+  async engine(
+    overrides: Partial<InferenceEngineOptions> & { readonly actor?: string } = {},
+  ): Promise<InferenceEngine> {
+    const { actor, ...rest } = overrides;
+    const [metadata, cache, registry] = await Promise.all([
+      this.store('metadata'),
+      overrides.cache ? null : this.store('cache'),
+      this.registry(actor === undefined ? {} : { actor }),
+    ]);
+    const server = this.ctx.config.server;
+    const engine = new InferenceEngine({
+      source: new RegistryModelSource(registry),
+      deployments: new StoreDeploymentSource(metadata.deployments, this.ctx.clock, actor ?? 'server'),
+      loaders: builtinLoaders(),
+      clock: this.ctx.clock,
+      log: this.ctx.log,
+      pollIntervalMs: server.pollIntervalMs,
+      requestTimeoutMs: server.requestTimeoutMs,
+      ...(cache ? { cache: { store: cache } } : {}),
+      ...rest,
+    });
+    this.engines.add(engine);
+    return engine;
+  }
+
+  /**
+   * The feature store on this project's metadata, online and offline stores, with its `features/`
+   * definitions folder (code loaded only when on-demand views need it). The offline store opens on
+   * first use.
+   */
+  async features(options: { readonly actor?: string } = {}): Promise<FeatureStore> {
+    const [metadata, online] = await Promise.all([this.store('metadata'), this.store('online')]);
+    return openFeatureStore({
+      metadata,
+      online,
+      offline: () => this.store('offline'),
+      clock: this.ctx.clock,
+      root: this.ctx.root,
+      log: this.ctx.log,
+      actor: options.actor ?? osUser() ?? 'unknown',
+    });
+  }
+
+  /**
+   * Deployment management on this project's metadata store: references are checked against the
+   * registry and a deployment's feature service against each variant's signature (the feature
+   * store's `checkServiceMatchesSignature`) before anything is written.
+   */
+  async deployments(options: { readonly actor?: string } = {}): Promise<DeploymentService> {
+    const [metadata, registry] = await Promise.all([this.store('metadata'), this.registry(options)]);
+    return new DeploymentService({
+      repository: metadata.deployments,
+      models: new RegistryModelSource(registry),
+      clock: this.ctx.clock,
+      actor: options.actor ?? osUser() ?? 'unknown',
+      checkFeatureService: async (service, spec) => {
+        const store = await this.features(options);
+        const resolved = await store.resolveFeatureService(service);
+        const refs = [...spec.variants.map((v) => v.ref), ...(spec.shadow ? [spec.shadow.ref] : [])];
+        for (const ref of new Set(refs)) {
+          store.checkServiceMatchesSignature(resolved, (await registry.resolve(ref)).signature);
+        }
+      },
+    });
+  }
+
+  /**
+   * Batch inference over a file with a registered model (see `predictFile`): relative paths resolve
+   * against the project root unless `cwd` says otherwise.
+   */
+  async predictFile(options: Omit<BatchPredictOptions, 'source' | 'loaders'>): Promise<BatchPredictResult> {
+    const registry = await this.registry();
+    return predictFile({
+      cwd: this.ctx.root,
+      ...options,
+      source: new RegistryModelSource(registry),
+      loaders: builtinLoaders(),
+    });
+  }
+
+  /** Shuts down engines made by `engine()` (draining in-flight requests), then closes every opened store. */
   async close(): Promise<void> {
+    const engines = [...this.engines];
+    this.engines.clear();
+    await Promise.all(engines.map((e) => (e.state === 'created' ? undefined : e.shutdown())));
     const stores = [...this.opened.values()];
     this.opened.clear();
     await Promise.all(stores.map(async (p) => (await p.catch(() => null))?.close()));

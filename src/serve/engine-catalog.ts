@@ -232,6 +232,11 @@ export class EngineCatalog {
     return this.deploymentStatus(name);
   }
 
+  /** The feature service a serving deployment fetches online features from, or null (cheap: one map read). */
+  featureServiceOf(name: string): string | null {
+    return this.deploymentManager.get(name)?.spec.featureService ?? null;
+  }
+
   /** The serving state of a deployment; `KEEL_DEPLOY_NOT_FOUND` when it does not serve. */
   deploymentStatus(name: string): DeploymentStatus {
     const d = this.deploymentManager.get(name);

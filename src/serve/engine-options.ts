@@ -54,6 +54,11 @@ export interface PredictOptions {
   readonly cache?: boolean;
   /** Caller's request id, carried into events. */
   readonly requestId?: string;
+  /**
+   * Record fields allowed besides the model's inputs and the sticky field (e.g. the entity keys a
+   * feature service looked features up by). Default none.
+   */
+  readonly allowFields?: ReadonlySet<string>;
 }
 
 /** A records-API answer: the outputs and who produced them. */

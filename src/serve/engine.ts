@@ -177,6 +177,18 @@ export class InferenceEngine extends EngineCatalog {
     records: readonly InputRecord[],
     options: PredictOptions = {},
   ): Promise<PredictResult> {
+    return this.predictDeploymentNow(name, records, options);
+  }
+
+  /**
+   * `predictDeployment` for hot paths: answers synchronously when it can (native models without
+   * the cache, no promise turn), else with a promise; errors before any asynchronous step are thrown.
+   */
+  predictDeploymentNow(
+    name: string,
+    records: readonly InputRecord[],
+    options: PredictOptions = {},
+  ): PredictResult | Promise<PredictResult> {
     this.runner.checkState();
     this.runner.checkRecords(records);
     const target = this.routeDeployment(name, records[0], options);

@@ -1,7 +1,26 @@
+export {
+  type BatchPredictOptions,
+  type BatchPredictResult,
+  predictFile,
+} from './batch-predict.js';
+export { type BuiltinLoaderOptions, builtinLoaders } from './builtin-loaders.js';
+export {
+  buildSpec,
+  type DeploymentInput,
+  parseAbList,
+  parseDeploymentInput,
+  withWeights,
+} from './deploy-spec.js';
 export type {
   ActiveDeployment,
   DeploymentServeOptions,
 } from './deployment-manager.js';
+export {
+  assertDeploymentName,
+  type DeploymentChange,
+  DeploymentService,
+  type DeploymentServiceOptions,
+} from './deployment-service.js';
 export { InferenceEngine } from './engine.js';
 export type { DeploymentStatus, ModelStats } from './engine-catalog.js';
 export type {
@@ -23,7 +42,7 @@ export {
   type ResolvedModel,
   type RuntimeLoader,
 } from './model-source.js';
-export { NativePredictor, nativeSignature } from './native-predictor.js';
+export { NativePredictor, nativeSignature, type ParallelPredictor } from './native-predictor.js';
 export type {
   InferInputTensor,
   InferOutputTensor,
@@ -50,6 +69,7 @@ export type {
   RecordCheckOptions,
   RowPrediction,
 } from './predictor.js';
+export { deploymentUses, RegistryModelSource, StoreDeploymentSource } from './registry-sources.js';
 export {
   type BatchingOptions,
   ModelScheduler,
@@ -77,4 +97,9 @@ export {
 export { compareOutputs, type OutputComparison, type OutputDifference } from './traffic/compare.js';
 export { BUCKETS, murmur3, stickyBucket } from './traffic/murmur3.js';
 export type { ShadowOptions } from './traffic/shadow-runner.js';
-export { type RouteRequest, type StickySource, TrafficRouter } from './traffic/traffic-router.js';
+export {
+  type HoldoutSlice,
+  type RouteRequest,
+  type StickySource,
+  TrafficRouter,
+} from './traffic/traffic-router.js';

@@ -1,6 +1,6 @@
 import { type Clock, isKeelError, KeelError, type Logger } from '../core/index.js';
+import { type ModelReference, parseModelReference } from '../registry/index.js';
 import type { EventHub } from './events.js';
-import { type ParsedRef, parseModelRef } from './internal/model-ref.js';
 import { LoadedModel } from './loaded-model.js';
 import { type ModelSettings, schedulerOptions } from './model-settings.js';
 import type { ModelLoaders, ModelSource, ResolvedModel } from './model-source.js';
@@ -21,7 +21,7 @@ export class ModelSlot {
 
   constructor(
     readonly ref: string,
-    readonly parsed: ParsedRef,
+    readonly parsed: ModelReference,
   ) {}
 
   get state(): SlotState {
@@ -82,7 +82,7 @@ export class ModelManager {
   pin(ref: string, owner: string): ModelSlot {
     let slot = this.slots.get(ref);
     if (!slot) {
-      slot = new ModelSlot(ref, parseModelRef(ref));
+      slot = new ModelSlot(ref, parseModelReference(ref));
       this.slots.set(ref, slot);
     }
     slot.pins.add(owner);

@@ -1,7 +1,7 @@
 import { KeelError } from '../core/index.js';
 import type { Model } from '../learn/index.js';
 import type { Deployment, DeploymentSpec, ModelSignature } from '../storage/index.js';
-import { NativePredictor } from './native-predictor.js';
+import { NativePredictor, type ParallelPredictor } from './native-predictor.js';
 import { OnnxPredictor, type OnnxPredictorOptions } from './onnx-predictor.js';
 import type { Predictor } from './predictor.js';
 
@@ -58,13 +58,21 @@ export interface DeploymentSource {
   ): Promise<DeploymentRecord>;
 }
 
-/** A loader for a native Keel model flavor, from the learner's `load(bytes) → Model` (e.g. `loadGbdtModel`). */
-export function nativeLoader(flavor: string, load: (bytes: Uint8Array) => Model): RuntimeLoader {
+/**
+ * A loader for a native Keel model flavor, from the learner's `load(bytes) → Model` (e.g.
+ * `loadGbdtModel`). `parallel` (optional) makes a multi-threaded predictor for batch jobs
+ * (`Predictor.runBatch`), started only when a batch job asks for it.
+ */
+export function nativeLoader(
+  flavor: string,
+  load: (bytes: Uint8Array) => Model,
+  parallel?: (model: Model) => Promise<ParallelPredictor>,
+): RuntimeLoader {
   return async (artifact) => {
     const bytes = artifact.bytes ?? (artifact.path ? await readLocal(artifact.path) : undefined);
     if (!bytes)
       throw new KeelError('KEEL_SERVE_BAD_MODEL', `A ${flavor} model needs its bytes or a file path.`);
-    return new NativePredictor(load(bytes), flavor);
+    return new NativePredictor(load(bytes), flavor, parallel ?? null);
   };
 }
 

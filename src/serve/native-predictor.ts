@@ -1,5 +1,5 @@
-import { isKeelError, KeelError } from '../core/index.js';
-import { labelsOf, type Model, RecordEncoder } from '../learn/index.js';
+import { type Frame, isKeelError, KeelError } from '../core/index.js';
+import { encodeFrame, labelsOf, type Model, RecordEncoder } from '../learn/index.js';
 import type { ModelSignature, SignatureField } from '../storage/index.js';
 import { badInput } from './internal/bad-input.js';
 import { encodeColumnsInto } from './internal/native-columns.js';
@@ -11,6 +11,20 @@ import type {
   RowPrediction,
 } from './predictor.js';
 import type { Tensor, TensorBatch, TensorMetadata } from './tensor.js';
+
+/** A multi-threaded batch predictor for one model (e.g. the GBDT learner's `GbdtBatchPredictor`). */
+export interface ParallelPredictor {
+  /** Same contract as `Model.predictEncoded`, on several threads. */
+  predict(x: Float64Array, n: number, out: Float64Array): Promise<void>;
+  /** Stops its threads. */
+  close(): Promise<void>;
+}
+
+function runtimeError(error: unknown): KeelError {
+  return new KeelError('KEEL_SERVE_RUNTIME_ERROR', `The model failed to predict: ${String(error)}`, {
+    cause: error,
+  });
+}
 
 /** The name of the encoded feature matrix inside a native model's input batch. */
 const ENCODED = '__encoded';
@@ -69,9 +83,12 @@ export class NativePredictor implements Predictor {
   private readonly width: number;
   private readonly classes: readonly string[] | null;
 
+  private parallel: Promise<ParallelPredictor> | null = null;
+
   constructor(
     private readonly model: Model,
     flavor: string,
+    private readonly parallelFactory: ((model: Model) => Promise<ParallelPredictor>) | null = null,
   ) {
     const signature = nativeSignature(model);
     this.info = {
@@ -128,6 +145,18 @@ export class NativePredictor implements Predictor {
     return { rows: n, tensors: [{ name: ENCODED, datatype: 'FP64', shape: [n, this.width], data: x }] };
   }
 
+  encodeFrame(frame: Frame): TensorBatch {
+    const n = frame.rowCount;
+    let x: Float64Array;
+    try {
+      x = encodeFrame(frame, this.model.features);
+    } catch (error) {
+      if (!isKeelError(error)) throw error;
+      throw badInput(error.message, error.details);
+    }
+    return { rows: n, tensors: [{ name: ENCODED, datatype: 'FP64', shape: [n, this.width], data: x }] };
+  }
+
   run(input: TensorBatch): TensorBatch {
     const n = input.rows;
     const x = input.tensors[0]!.data as Float64Array;
@@ -135,10 +164,29 @@ export class NativePredictor implements Predictor {
     try {
       this.model.predictEncoded(x, n, raw);
     } catch (error) {
-      throw new KeelError('KEEL_SERVE_RUNTIME_ERROR', `The model failed to predict: ${String(error)}`, {
-        cause: error,
-      });
+      throw runtimeError(error);
     }
+    return this.outputs(raw, n);
+  }
+
+  /**
+   * For offline batches: the same answer as `run`, computed on several threads when the model's
+   * learner offers a parallel predictor (started on first use, stopped by `release`).
+   */
+  async runBatch(input: TensorBatch): Promise<TensorBatch> {
+    if (!this.parallelFactory) return this.run(input);
+    this.parallel ??= this.parallelFactory(this.model);
+    const n = input.rows;
+    const raw = new Float64Array(n * this.model.outputWidth);
+    try {
+      await (await this.parallel).predict(input.tensors[0]!.data as Float64Array, n, raw);
+    } catch (error) {
+      throw runtimeError(error);
+    }
+    return this.outputs(raw, n);
+  }
+
+  private outputs(raw: Float64Array, n: number): TensorBatch {
     const classes = this.classes;
     if (!classes) return { rows: n, tensors: [{ name: 'value', datatype: 'FP64', shape: [n], data: raw }] };
     const labels = labelsOf(this.model, raw, n) ?? [];
@@ -179,5 +227,9 @@ export class NativePredictor implements Predictor {
     return { rows, tensors: [{ name: ENCODED, datatype: 'FP64', shape: [rows, this.width], data: x }] };
   }
 
-  async release(): Promise<void> {}
+  async release(): Promise<void> {
+    const parallel = this.parallel;
+    this.parallel = null;
+    if (parallel) await (await parallel).close();
+  }
 }

@@ -1,3 +1,4 @@
+import type { Frame } from '../core/index.js';
 import type { ModelSignature } from '../storage/index.js';
 import type { Tensor, TensorBatch, TensorMetadata } from './tensor.js';
 
@@ -68,8 +69,19 @@ export interface Predictor {
    * `contentType` is the request's `content_type` parameter (`pd`: one input per column).
    */
   encodeTensors(inputs: readonly Tensor[], contentType: string | undefined): TensorBatch;
+  /**
+   * Optional fast path for batch jobs: encodes a whole frame (columns named like the model's
+   * inputs, categoricals as levels) without building records. Runtimes without it are fed
+   * column tensors through `encodeTensors`.
+   */
+  encodeFrame?(frame: Frame): TensorBatch;
   /** Runs a batch; returns outputs with the same number of rows. May return synchronously. */
   run(input: TensorBatch): TensorBatch | Promise<TensorBatch>;
+  /**
+   * Optional, for offline batch jobs: the same outputs as `run`, possibly computed on several
+   * threads (resources held until `release`). Runtimes without it are run with `run`.
+   */
+  runBatch?(input: TensorBatch): Promise<TensorBatch>;
   /** Output tensors in OIP form (names and datatypes of `info.outputs`), for the infer API. */
   toOipOutputs(output: TensorBatch): readonly Tensor[];
   /** One row of `output` in the records API form. */

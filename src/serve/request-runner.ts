@@ -139,7 +139,9 @@ export class RequestRunner {
     const started = this.deps.events.wants('prediction') ? performance.now() : -1;
     const check = {
       extraFields: target.options.extraFields ?? 'reject',
-      allowedFields: target.allowedFields,
+      allowedFields: options.allowFields
+        ? new Set([...target.allowedFields, ...options.allowFields])
+        : target.allowedFields,
     };
     return this.onLoaded(
       target,

@@ -10,6 +10,7 @@ import { registerInitCommand } from './init.js';
 import { registerModelsCommand } from './models.js';
 import { registerMonitorCommand } from './monitor.js';
 import { registerPipelineCommand } from './pipeline.js';
+import { registerPolicyCommand } from './policy.js';
 import { registerPredictCommand } from './predict.js';
 import { registerRunsCommand } from './runs.js';
 import { registerSchedulerCommand } from './scheduler.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerModelsCommand,
   registerDeployCommand,
   registerDeploymentsCommand,
+  registerPolicyCommand,
   registerServeCommand,
   registerPredictCommand,
   registerMonitorCommand,

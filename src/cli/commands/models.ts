@@ -5,6 +5,7 @@ import type { CliContext } from '../cli-context.js';
 import { action } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
+import { registerModelImport } from './model-import.js';
 import {
   describeAliasEvent,
   printAliasHistory,
@@ -44,6 +45,7 @@ export function parseTagPairs(pairs: readonly string[]): Record<string, string> 
 /** `keel models ...`: list, show, alias, history, tag and delete registered models. */
 export const registerModelsCommand = (program: Command, cli: CliContext): void => {
   const models = program.command('models').description('the model registry: versions, aliases, tags');
+  registerModelImport(models, cli);
 
   models
     .command('list')

@@ -22,6 +22,18 @@ function numberAt(t: Tensor, i: number): number {
   return x;
 }
 
+/** Level → code maps, built once per feature spec (specs live as long as their model). */
+const LEVEL_INDEX = new WeakMap<FeatureSpec, ReadonlyMap<string, number>>();
+
+function levelIndex(spec: FeatureSpec): ReadonlyMap<string, number> {
+  let index = LEVEL_INDEX.get(spec);
+  if (!index) {
+    index = new Map((spec.levels ?? []).map((l, k) => [l, k]));
+    LEVEL_INDEX.set(spec, index);
+  }
+  return index;
+}
+
 function encodeColumn(
   spec: FeatureSpec,
   t: Tensor,
@@ -31,7 +43,7 @@ function encodeColumn(
   n: number,
 ): void {
   if (spec.kind === 'categorical') {
-    const index = new Map((spec.levels ?? []).map((l, k) => [l, k]));
+    const index = levelIndex(spec);
     for (let i = 0; i < n; i++) {
       const v = t.data[i]!;
       const text = typeof v === 'string' ? v : Number.isNaN(Number(v)) ? null : String(v);

@@ -1,6 +1,6 @@
 import { KeelError } from '../../core/index.js';
+import { parseModelReference } from '../../registry/index.js';
 import type { DeploymentSpec, DeploymentVariant } from '../../storage/index.js';
-import { parseModelRef } from '../internal/model-ref.js';
 import { BUCKETS, murmur3 } from './murmur3.js';
 
 /** Where the unit key of sticky assignment is read from. */
@@ -36,7 +36,7 @@ function validateVariants(name: string, spec: DeploymentSpec): DeploymentVariant
     if (!(typeof v.weight === 'number' && Number.isFinite(v.weight) && v.weight >= 0)) {
       throw invalid(name, `variant "${v.name}" needs a weight >= 0.`);
     }
-    parseModelRef(v.ref);
+    parseModelReference(v.ref);
   }
   const total = spec.variants.reduce((s, v) => s + v.weight, 0);
   if (spec.mode === 'single') {
@@ -73,6 +73,34 @@ function parseSticky(name: string, stickyKey: string | null): StickySource | nul
   return { kind: 'field', name: stickyKey };
 }
 
+/** A slice of traffic pinned to one variant whatever the weights (`options.holdout`). */
+export interface HoldoutSlice {
+  /** Share of units pinned, in percent (0..100). */
+  readonly percent: number;
+  /** Index of the variant the slice always gets, in router order. */
+  readonly index: number;
+}
+
+function parseHoldout(
+  name: string,
+  spec: DeploymentSpec,
+  variants: readonly DeploymentVariant[],
+): HoldoutSlice | null {
+  const raw = spec.options?.holdout;
+  if (raw === undefined || raw === null) return null;
+  const h = raw as { percent?: unknown; variant?: unknown };
+  const p = h.percent;
+  if (typeof raw !== 'object' || !(typeof p === 'number' && p >= 0 && p < 100)) {
+    throw invalid(name, 'options.holdout must be { "percent": 0..<100, "variant"?: <name> }.');
+  }
+  const wanted = h.variant ?? (spec.mode === 'canary' ? 'stable' : variants[0]!.name);
+  const index = variants.findIndex((v) => v.name === wanted);
+  if (index < 0) {
+    throw invalid(name, `options.holdout.variant ${JSON.stringify(wanted)} is not one of its variants.`);
+  }
+  return p > 0 ? { percent: p, index } : null;
+}
+
 /**
  * A deployment's traffic policy compiled for the hot path: variants in bucket order and a
  * 10,000-entry table from sticky bucket to variant (weights → contiguous bucket ranges), so choosing
@@ -81,9 +109,12 @@ function parseSticky(name: string, stickyKey: string | null): StickySource | nul
 export class TrafficRouter {
   readonly variants: readonly DeploymentVariant[];
   readonly sticky: StickySource | null;
+  /** The pinned holdout slice, or null. */
+  readonly holdout: HoldoutSlice | null;
   private readonly table: Uint8Array;
   private readonly seed: number;
   private readonly shadowSeed: number;
+  private readonly holdoutSeed: number;
 
   constructor(
     readonly deployment: string,
@@ -93,7 +124,7 @@ export class TrafficRouter {
     if (this.variants.length > 255) throw invalid(deployment, 'at most 255 variants are supported.');
     this.sticky = parseSticky(deployment, spec.stickyKey);
     if (spec.shadow !== null && spec.shadow !== undefined) {
-      parseModelRef(spec.shadow.ref);
+      parseModelReference(spec.shadow.ref);
       const p = spec.shadow.percent;
       if (!(typeof p === 'number' && p >= 0 && p <= 100))
         throw invalid(deployment, 'shadow.percent must be in 0..100.');
@@ -101,6 +132,8 @@ export class TrafficRouter {
     const salt = typeof spec.options?.stickySalt === 'string' ? spec.options.stickySalt : deployment;
     this.seed = murmur3(salt);
     this.shadowSeed = murmur3(`${salt}#shadow`);
+    this.holdoutSeed = murmur3(`${salt}#holdout`);
+    this.holdout = parseHoldout(deployment, spec, this.variants);
     this.table = new Uint8Array(BUCKETS);
     const total = this.variants.reduce((s, v) => s + v.weight, 0) || 1;
     let cumulative = 0;
@@ -126,12 +159,26 @@ export class TrafficRouter {
     return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined;
   }
 
-  /** The variant index for a unit key (sticky), or a random draw when there is none. */
+  /**
+   * The variant index for a unit key (sticky), or a random draw when there is none. Units in the
+   * holdout slice (their own hash, independent of the split) always get the holdout variant, so a
+   * canary's real share is its weight share × (1 − holdout).
+   */
   choose(unitKey: string | undefined, random: () => number): number {
     if (this.variants.length === 1) return 0;
+    if (this.holdout && this.inHoldout(unitKey, random)) return this.holdout.index;
     const bucket =
       unitKey === undefined ? Math.floor(random() * BUCKETS) : murmur3(unitKey, this.seed) % BUCKETS;
     return this.table[Math.min(bucket, BUCKETS - 1)]!;
+  }
+
+  /** Whether a unit falls in the holdout slice (sticky by unit key; a random draw without one). */
+  inHoldout(unitKey: string | undefined, random: () => number): boolean {
+    const h = this.holdout;
+    if (!h) return false;
+    const bucket =
+      unitKey === undefined ? Math.floor(random() * BUCKETS) : murmur3(unitKey, this.holdoutSeed) % BUCKETS;
+    return bucket < h.percent * (BUCKETS / 100);
   }
 
   /** Whether this request is mirrored to the shadow: sticky by unit key when there is one. */

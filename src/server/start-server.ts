@@ -1,0 +1,164 @@
+import type { AddressInfo } from 'node:net';
+import type { Keel } from '../sdk/index.js';
+import type { InferenceEngine, InferenceEngineOptions } from '../serve/index.js';
+import { uiPlugin } from '../ui/index.js';
+import { buildServer, type KeelServer, type ServerOptions, type ServerPlugin } from './app.js';
+import { bearerAuth } from './auth.js';
+import { FeatureEnricher } from './feature-enricher.js';
+import { featuresPlugin } from './features-routes.js';
+import { type GrpcServerHandle, startGrpcServer } from './grpc/grpc-server.js';
+import { type ServerMonitoring, startMonitoring } from './monitoring.js';
+
+/** Options of `startServer`; host, port and limits default to the project's `server` config. */
+export interface StartServerOptions
+  extends Omit<ServerOptions, 'engine' | 'deployments' | 'features' | 'observer' | 'requestIds'> {
+  /** Interface to bind. Default `server.host` (127.0.0.1). */
+  readonly host?: string;
+  /** HTTP port; 0 picks a free one. Default `server.port` (8080). */
+  readonly port?: number;
+  /** gRPC port; 0 picks a free one, `null` turns gRPC off. Default 8081. */
+  readonly grpcPort?: number | null;
+  /** Longest drain on shutdown before connections are cut, in ms. Default 30,000. */
+  readonly shutdownTimeoutMs?: number;
+  /** Wait between readiness going false and closing the listeners (load balancers notice), in ms. Default 0. */
+  readonly drainDelayMs?: number;
+  /** Engine options over the project's (e.g. `pollIntervalMs`). */
+  readonly engineOptions?: Partial<InferenceEngineOptions>;
+  /** `/metrics`, request metrics, the prediction log and `/v1/feedback`. Default true. */
+  readonly monitoring?: boolean;
+  /** The feature server routes and online features for deployments with a feature service. Default true. */
+  readonly featureServer?: boolean;
+  /** The web UI under `/ui/` (role `all` only). Default true. */
+  readonly ui?: boolean;
+}
+
+/** The web UI as a server plugin. */
+function uiRoutes(keel: Keel): ServerPlugin {
+  return async (app) => {
+    await app.register(uiPlugin, { keel });
+  };
+}
+
+/** Attaches the feature store: its routes (push behind the token) and the enricher; null when it cannot open. */
+async function attachFeatures(
+  keel: Keel,
+  token: string | undefined,
+): Promise<{ enricher: FeatureEnricher; plugin: ServerPlugin } | null> {
+  try {
+    const store = await keel.features({ actor: 'api' });
+    return {
+      enricher: new FeatureEnricher(store, keel.ctx.clock),
+      plugin: featuresPlugin(store, { pushAuth: bearerAuth(token) }),
+    };
+  } catch (error) {
+    keel.ctx.log.warn({ err: error }, 'the feature store did not open: serving without online features');
+    return null;
+  }
+}
+
+/** A listening server. */
+export interface RunningServer {
+  readonly engine: InferenceEngine;
+  readonly server: KeelServer;
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  /** The gRPC port, or null when gRPC is off. */
+  readonly grpcPort: number | null;
+  /** Resolves once the engine loaded every deployment (readiness true). */
+  readonly started: Promise<void>;
+  /**
+   * Graceful shutdown: readiness turns false, after `drainDelayMs` the listeners close (in-flight
+   * HTTP requests and gRPC calls finish, new ones get 503), then the engine drains and releases its
+   * models; whatever is still running after `shutdownTimeoutMs` is cut. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a Keel server for a project: an engine over its registry and deployments, the HTTP server
+ * on `host:port` and the gRPC server on `grpcPort`. It listens at once (liveness answers) and loads
+ * the deployments in the background: readiness and inference answer 503 until they are loaded and
+ * warm.
+ */
+export async function startServer(keel: Keel, options: StartServerOptions = {}): Promise<RunningServer> {
+  const config = keel.config.server;
+  const log = options.log ?? keel.ctx.log;
+  const role = options.role ?? 'all';
+  const engine = await keel.engine({ ...options.engineOptions });
+  const deployments = role === 'all' ? await keel.deployments({ actor: 'api' }) : undefined;
+  const token = options.token ?? config.token;
+  const bodyLimitBytes = options.bodyLimitBytes ?? config.bodyLimitBytes;
+  const version = options.version ?? '0.0.0';
+  const monitoring: ServerMonitoring | null =
+    options.monitoring === false
+      ? null
+      : await startMonitoring(keel, engine, { version, sinks: role === 'all' });
+  const features = options.featureServer === false ? null : await attachFeatures(keel, token);
+  const plugins: ServerPlugin[] = [
+    ...(monitoring?.plugins ?? []),
+    ...(features ? [features.plugin] : []),
+    ...(role === 'all' && options.ui !== false ? [uiRoutes(keel)] : []),
+    ...(options.plugins ?? []),
+  ];
+  const server = await buildServer({
+    ...options,
+    engine,
+    ...(deployments ? { deployments } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(monitoring ? { observer: monitoring.observer, requestIds: monitoring.requestIds } : {}),
+    ...(features ? { features: features.enricher } : {}),
+    bodyLimitBytes,
+    log,
+    plugins,
+  });
+  const host = options.host ?? config.host;
+  await server.app.listen({ host, port: options.port ?? config.port });
+  const port = (server.app.server.address() as AddressInfo).port;
+  let grpc: GrpcServerHandle | null = null;
+  const grpcPort = options.grpcPort === undefined ? 8081 : options.grpcPort;
+  try {
+    if (grpcPort !== null)
+      grpc = await startGrpcServer(server.context, { host, port: grpcPort, maxMessageBytes: bodyLimitBytes });
+  } catch (error) {
+    await server.app.close();
+    throw error;
+  }
+  const started = engine
+    .start()
+    .catch((error: unknown) => log.error({ err: error }, 'the inference engine did not start'));
+  let closing: Promise<void> | null = null;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      server.stopAccepting();
+      if ((options.drainDelayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, options.drainDelayMs));
+      const http = server.app.server;
+      const cut = setTimeout(() => http.closeAllConnections(), shutdownTimeoutMs);
+      cut.unref();
+      // Keep-alive connections go idle as their last request finishes: close them as they do.
+      const sweep = setInterval(() => http.closeIdleConnections(), 50);
+      sweep.unref();
+      try {
+        await Promise.all([server.app.close(), grpc?.close(shutdownTimeoutMs)]);
+        await started;
+        await engine.shutdown({ timeoutMs: shutdownTimeoutMs });
+        await monitoring?.close();
+      } finally {
+        clearTimeout(cut);
+        clearInterval(sweep);
+      }
+    })();
+    return closing;
+  };
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    engine,
+    server,
+    url: `http://${shownHost}:${port}`,
+    port,
+    grpcPort: grpc?.port ?? null,
+    started: started.then(() => undefined),
+    close,
+  };
+}
