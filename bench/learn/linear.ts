@@ -55,7 +55,7 @@ const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1
 async function main(): Promise<void> {
   const csv = fraudCsv(rows);
   process.stderr.write('keel: loading the CSV...\n');
-  const { train, test } = loadFraudSplit(csv);
+  const { train, test } = await loadFraudSplit(csv);
   const features = [...FRAUD_NUMERIC, ...FRAUD_CATEGORICAL];
   const y = test.numberColumn('is_fraud').values;
   const fit: number[] = [];

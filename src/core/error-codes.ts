@@ -231,7 +231,10 @@ export const ERROR_CODES = {
     'Send a JSON body of the shape the route expects; the message names what is wrong and where.',
   ),
   KEEL_SERVER_ROUTE_NOT_FOUND: spec(404, 'Check the method and path against the routes in docs/serving.md.'),
-  KEEL_SERVER_UNSUPPORTED_MEDIA_TYPE: spec(415, 'Send the body as JSON with `Content-Type: application/json`.'),
+  KEEL_SERVER_UNSUPPORTED_MEDIA_TYPE: spec(
+    415,
+    'Send the body as JSON with `Content-Type: application/json`.',
+  ),
 
   // features
   KEEL_FEATURE_VIEW_NOT_FOUND: spec(404, 'List feature views with `keel features list`.'),
@@ -320,7 +323,7 @@ export const ERROR_CODES = {
   ),
   KEEL_POLICY_CONFLICT: spec(
     409,
-    'Another controller advanced this deployment\'s loop at the same time; run one controller per deployment and retry.',
+    "Another controller advanced this deployment's loop at the same time; run one controller per deployment and retry.",
     true,
   ),
 } as const satisfies Record<string, ErrorCodeSpec>;

@@ -1,5 +1,20 @@
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
+  type CategoricalColumn,
+  type Column,
+  categoricalColumn,
+  columnFromValues,
+  columnLength,
+  isMissingAt,
+  missingCount,
+  type NumberColumn,
+  numberColumn,
+  type Scalar,
+  type TextColumn,
+  textColumn,
+  valueAt,
+} from './column.js';
+export {
   CONFIG_FILES,
   defaultConfig,
   defineConfig,
@@ -14,22 +29,7 @@ export type { KeelContext } from './context.js';
 export { ERROR_CODES, type ErrorCode, type ErrorCodeSpec } from './error-codes.js';
 export { errorHint, isKeelError, KeelError, type KeelErrorOptions, toKeelError } from './errors.js';
 export { renderErrorsDoc } from './errors-doc.js';
-export {
-  type CategoricalColumn,
-  type Column,
-  categoricalColumn,
-  columnFromValues,
-  columnLength,
-  Frame,
-  isMissingAt,
-  missingCount,
-  type NumberColumn,
-  numberColumn,
-  type Scalar,
-  type TextColumn,
-  textColumn,
-  valueAt,
-} from './frame.js';
+export { Frame } from './frame.js';
 export { isValidName, newId, randomHex } from './ids.js';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, silentLogger } from './logger.js';
 export { DATA_TYPES, type DataType, type Field, findField, isNumberType, type Schema } from './schema.js';

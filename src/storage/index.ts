@@ -37,6 +37,8 @@ export type {
   JsonValue,
   LatestRowsBatch,
   LatestRowsRequest,
+  LearningPolicyRecord,
+  LearningRepository,
   LifecycleStage,
   ListPipelineRunsOptions,
   MaterializationRecord,

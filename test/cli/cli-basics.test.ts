@@ -1,23 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../src/cli/index.js';
 import { defaultConfig, loadConfig } from '../../src/core/index.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** Runs the CLI in-process and captures its output. */
-export async function runCli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const io: CliIo = { stdout: out, stderr: err, env: {}, cwd };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('keel CLI basics', () => {
   const dir = tempDir();
@@ -46,7 +32,9 @@ describe('keel CLI basics', () => {
     const result = JSON.parse(r.stdout);
     expect(result.project).toBe('proj');
     expect(existsSync(join(dir, 'proj', '.keel'))).toBe(true);
-    expect(readFileSync(join(dir, 'proj', 'keel.yaml'), 'utf8')).toMatch(/metadata: 'sqlite:\.keel\/metadata\.db'/);
+    expect(readFileSync(join(dir, 'proj', 'keel.yaml'), 'utf8')).toMatch(
+      /metadata: 'sqlite:\.keel\/metadata\.db'/,
+    );
     expect(readFileSync(join(dir, 'proj', '.gitignore'), 'utf8')).toContain('.keel/');
     const { config } = await loadConfig({ root: join(dir, 'proj'), env: {} });
     expect(config.project).toBe('proj');

@@ -1,26 +1,12 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/index.js';
 import { Keel } from '../../src/sdk/index.js';
 import { nativeSignature } from '../../src/serve/index.js';
+import { runCli as runCliWith } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { classifier } from '../serve/helpers/engine.js';
 import { LinearTestModel } from '../serve/helpers/test-models.js';
 
-/** Runs the CLI in-process and captures its output. */
-async function runCli(
-  argv: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(argv, { stdout: out, stderr: err, env: { KEEL_USER: 'tester' }, cwd });
-  return { code, stdout, stderr };
-}
+const runCli = (argv: string[], cwd: string) => runCliWith(argv, cwd, { KEEL_USER: 'tester' });
 
 describe('keel deploy and keel deployments (in-process)', () => {
   it('create, A/B, canary, shadow, history and usage errors', async () => {

@@ -1,25 +1,9 @@
 // `keel monitor drift` and `keel monitor snapshot`, run in-process on CSV files.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../src/cli/index.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
-
-async function runCli(
-  argv: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const io: CliIo = { stdout: out, stderr: err, env: {}, cwd };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** Deterministic CSV: amount (numeric), country (categorical), age (numeric with gaps), score. */
 function writeCsv(file: string, rows: number, drift: boolean): void {

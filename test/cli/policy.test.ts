@@ -2,27 +2,12 @@
 // on a project with a trained champion (system clock: the schedule trigger is made due by hand).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/index.js';
 import { generateCardTransactions, writeFrame } from '../../src/data/index.js';
 import { runTrainJob } from '../../src/pipelines/index.js';
 import { Keel } from '../../src/sdk/index.js';
+import { runCli as runCliWith } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
-
-async function runCli(
-  argv: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(argv, { stdout: out, stderr: err, env: { KEEL_USER: 'tester' }, cwd });
-  return { code, stdout, stderr };
-}
 
 const FEATURES = ['amount', 'merchant_category', 'country', 'device_type', 'device_trust', 'hour'];
 
@@ -42,6 +27,8 @@ rollout:
   canary: { steps: ${steps}, interval: 10m, minRequests: 10 }
 guards: { holdoutPercent: 10 }
 `;
+
+const runCli = (argv: string[], cwd: string) => runCliWith(argv, cwd, { KEEL_USER: 'tester' });
 
 describe('keel policy', () => {
   it('applies, shows and runs a policy once, and history shows the evidence', async () => {

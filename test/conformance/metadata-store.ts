@@ -5,6 +5,7 @@ import { deploymentConformance } from './metadata/deployments.js';
 import { experimentConformance } from './metadata/experiments.js';
 import { featureRegistryConformance } from './metadata/features.js';
 import type { OpenFresh } from './metadata/fixtures.js';
+import { learningConformance } from './metadata/learning.js';
 import { pipelineConformance } from './metadata/pipelines.js';
 import { randomSearchConformance } from './metadata/random-search.js';
 import { registryConformance } from './metadata/registry.js';
@@ -43,6 +44,7 @@ export function metadataStoreConformance(name: string, open: () => Promise<Metad
     alertRuleConformance(fresh);
     pipelineConformance(fresh);
     studyConformance(fresh);
+    learningConformance(fresh);
     transactionConformance(fresh);
   });
 }

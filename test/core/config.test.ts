@@ -45,7 +45,9 @@ describe('config', () => {
   });
 
   it('rejects unknown keys and bad values naming the key', async () => {
-    expect(() => resolveConfig({ stores: { metdata: 'x' } } as never)).toThrowError(/Unknown config key "stores.metdata"/);
+    expect(() => resolveConfig({ stores: { metdata: 'x' } } as never)).toThrowError(
+      /Unknown config key "stores.metdata"/,
+    );
     expect(() => resolveConfig({ server: { port: -1 } })).toThrowError(/"server.port"/);
     await expect(loadConfig({ root: dir, env: { KEEL_PORT: 'eighty' } })).rejects.toMatchObject({
       code: 'KEEL_CONFIG_INVALID',

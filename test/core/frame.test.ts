@@ -45,7 +45,9 @@ describe('Frame', () => {
   });
 
   it('names the known columns when one is missing', () => {
-    expect(() => frame().column('amt')).toThrowError(/No column "amt". Columns are: amount, country, id, flag/);
+    expect(() => frame().column('amt')).toThrowError(
+      /No column "amt". Columns are: amount, country, id, flag/,
+    );
     expect(() => frame().numberColumn('country')).toThrowError(/categorical, not a number column/);
   });
 
@@ -53,7 +55,9 @@ describe('Frame', () => {
     expect(() => Frame.fromColumns([numberColumn('a', [1, 2]), numberColumn('b', [1])])).toThrowError(
       expect.objectContaining({ code: 'KEEL_FRAME_SHAPE_MISMATCH' }),
     );
-    expect(() => Frame.fromColumns([numberColumn('a', [1]), numberColumn('a', [1])])).toThrowError(/appears twice/);
+    expect(() => Frame.fromColumns([numberColumn('a', [1]), numberColumn('a', [1])])).toThrowError(
+      /appears twice/,
+    );
   });
 
   it('takes, slices, filters and selects rows and columns', () => {
@@ -70,7 +74,10 @@ describe('Frame', () => {
   });
 
   it('builds from records with inferred or declared types and names bad values', () => {
-    const f = Frame.fromRecords([{ a: 1, b: 'x', c: true }, { a: null, b: 'y', c: false }]);
+    const f = Frame.fromRecords([
+      { a: 1, b: 'x', c: true },
+      { a: null, b: 'y', c: false },
+    ]);
     expect(f.schema.fields.map((x) => x.type)).toEqual(['numeric', 'categorical', 'boolean']);
     expect(() =>
       Frame.fromRecords([{ a: 'oops' }], { fields: [{ name: 'a', type: 'numeric', nullable: false }] }),

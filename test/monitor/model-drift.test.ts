@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../src/cli/index.js';
 import { Frame, ManualClock } from '../../src/core/index.js';
 import {
   attachReferenceSnapshot,
@@ -21,6 +19,7 @@ import { Registry } from '../../src/registry/index.js';
 import { Keel } from '../../src/sdk/index.js';
 import type { ModelSignature } from '../../src/storage/index.js';
 import { waitFor } from '../helpers/poll.js';
+import { runCli as runCliWith } from '../helpers/run-cli.js';
 import { useTestStores } from '../helpers/stores.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -62,6 +61,8 @@ function entries(n: number, at: (i: number) => number, shifted: boolean, version
 }
 
 const withIds = (list: PredictionLogEntry[]) => list.map((e) => ({ ...e, requestId: e.requestId! }));
+
+const runCli = (argv: string[], cwd: string) => runCliWith(argv, cwd, { KEEL_LOG_LEVEL: 'silent' });
 
 describe('drift of a model version over a prediction-log window', () => {
   const open = useTestStores();
@@ -239,21 +240,6 @@ describe('the periodic quality monitor', () => {
     await monitor.stop();
   });
 });
-
-async function runCli(
-  argv: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const io: CliIo = { stdout: out, stderr: err, env: { KEEL_LOG_LEVEL: 'silent' }, cwd };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('keel monitor drift --model / quality, keel feedback, keel alerts', () => {
   it('runs the monitoring commands on a project', { timeout: 60_000 }, async () => {

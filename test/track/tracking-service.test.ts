@@ -33,7 +33,9 @@ describe('Tracking', () => {
     });
     expect(info.params).toEqual({ deep: 'true', lr: '0.1' });
     expect(info.tags).toEqual({ [RUN_TAGS.user]: 'ada' });
-    await expect(t.startRun({ experiment: 'fraud', params: { 'bad key!': 1 } })).rejects.toMatchObject({ code: 'KEEL_INVALID_ARGUMENT' });
+    await expect(t.startRun({ experiment: 'fraud', params: { 'bad key!': 1 } })).rejects.toMatchObject({
+      code: 'KEEL_INVALID_ARGUMENT',
+    });
     expect((await t.searchRuns({ experiments: ['fraud'] })).runs).toHaveLength(1);
     await clock.advance(1);
     const other = await t.startRun();

@@ -104,8 +104,10 @@ export const registerTrainCommand = (program: Command, cli: CliContext): void =>
               } else if (!flags.json) cli.io.stderr.write(`${phase}: ${detail}\n`);
             },
             onRound: (report) => {
-              metricName ||= PROGRESS_METRICS.find((k) => k in report.metrics) ??
-                Object.keys(report.metrics).find((k) => k.startsWith('validation.')) ?? '';
+              metricName ||=
+                PROGRESS_METRICS.find((k) => k in report.metrics) ??
+                Object.keys(report.metrics).find((k) => k.startsWith('validation.')) ??
+                '';
               const value = report.metrics[metricName];
               state.progress?.update(
                 report.round,

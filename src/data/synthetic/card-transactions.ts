@@ -308,7 +308,9 @@ function finish(
     f += 1.2 * Math.min(3, Math.max(0, Math.log(ratio))) * (RISKY.has(cat) ? 1 : 0);
     f += 1.8 * (hour <= 4 || hour >= 23 ? 1 : 0) * (ageDays < 60 ? 1 : 0);
     f += foreign ? 0.3 + (FOREIGN_RISK.has(country) ? 0.6 : 0) + (t.device[i] === 3 ? 0.6 : 0) : 0;
-    f += 1.2 * (t.distance[i]! > 1000 && trust < 0.5 ? 1 : 0) - 0.5 * (t.distance[i]! > 1000 && trust >= 0.8 ? 1 : 0);
+    f +=
+      1.2 * (t.distance[i]! > 1000 && trust < 0.5 ? 1 : 0) -
+      0.5 * (t.distance[i]! > 1000 && trust >= 0.8 ? 1 : 0);
     f += 1.5 * (ageDays < 30 && t.amount[i]! > 400 ? 1 : 0);
     f += m.hiddenRisk[t.merchant[i]!]! + 0.5 * t.burst[i]!;
     label[r] = rng.next() < sigmoid(f + 0.5 * rng.normal()) ? 1 : 0;

@@ -117,26 +117,26 @@ export function checkTuneSpace(learner: string, task: Task, tune: TuneSpace): vo
   const first = (spec: ParamSpec) => (spec.type === 'categorical' ? spec.choices[0] : spec.low);
   const base: Record<string, unknown> = { ...tune.fixed };
   for (const [name, spec] of Object.entries(tune.space)) if (!spec.when) base[name] = first(spec);
-  attempt('', () => entry.resolve(base, task));
+  attempt(tune.space, null, () => entry.resolve(base, task));
   for (const [name, spec] of Object.entries(tune.space)) {
     const parents = Object.fromEntries(Object.entries(spec.when ?? {}).map(([p, vs]) => [p, vs[0]]));
     const values = spec.type === 'categorical' ? spec.choices : [spec.low, spec.high];
-    for (const value of values)
-      attempt(name, () => entry.resolve({ ...base, ...parents, [name]: value }, task));
+    for (const value of values) {
+      attempt(tune.space, name, () => entry.resolve({ ...base, ...parents, [name]: value }, task));
+    }
   }
 }
 
-function attempt(param: string, fn: () => unknown): void {
+function attempt(space: SpaceSpec, param: string | null, fn: () => unknown): void {
   try {
     fn();
   } catch (error) {
     if (!isKeelError(error, 'KEEL_LEARN_INVALID_PARAM')) throw error;
-    const where = param ? `Search space parameter "${param}"` : 'A fixed parameter';
-    throw badSpace(
-      `${where} is not valid for the learner: ${error.message}`,
-      param || String(error.details.param ?? ''),
-      error,
-    );
+    const name = param ?? String(error.details.param ?? '');
+    const where = Object.hasOwn(space, name)
+      ? `Search space parameter "${name}"`
+      : `Fixed parameter "${name}"`;
+    throw badSpace(`${where} is not valid for the learner: ${error.message}`, name, error);
   }
 }
 

@@ -44,6 +44,11 @@ export interface TuneJobOptions {
   readonly sampler?: TuneSamplerName;
   /** Default `none`. */
   readonly pruner?: TunePrunerName;
+  /**
+   * Options merged into the pruner's spec (docs/tuning.md, Pruners), e.g. `{ minResource: 25,
+   * reductionFactor: 3 }` for `asha`; checked by the tuning library (`KEEL_INVALID_ARGUMENT`).
+   */
+  readonly prunerOptions?: Readonly<Record<string, unknown>>;
   /** A metric of the task's standard set (`EVALUATION_METRICS`); default the task's primary one. */
   readonly metric?: string;
   /** Default: the metric's natural direction (`metricGoal`). */

@@ -19,6 +19,7 @@ export type {
   MaterializationRecord,
   TrainingSetRecord,
 } from './feature-registry-repository.js';
+export type { LearningPolicyRecord, LearningRepository } from './learning-repository.js';
 export type { MetadataCapabilities, MetadataStore } from './metadata-store.js';
 export type {
   LatestRowsBatch,

@@ -1,6 +1,7 @@
 import type { AlertRuleRepository } from './alert-rule-repository.js';
 import type { DeploymentRepository } from './deployment-repository.js';
 import type { FeatureRegistryRepository } from './feature-registry-repository.js';
+import type { LearningRepository } from './learning-repository.js';
 import type { PipelineRepository } from './pipeline-repository.js';
 import type { RegistryRepository } from './registry-repository.js';
 import type { StudyRepository } from './study-repository.js';
@@ -34,6 +35,8 @@ export interface MetadataStore {
   readonly pipelines: PipelineRepository;
   /** Tuning studies (their state, so a study can be resumed after a crash). */
   readonly studies: StudyRepository;
+  /** Continuous-learning policies and their loop state (so a restarted controller resumes mid-rollout). */
+  readonly learning: LearningRepository;
   /**
    * Runs `fn` in one transaction: every write inside commits together or not at all.
    * `fn` must use the store it is given. Nested calls join the outer transaction.

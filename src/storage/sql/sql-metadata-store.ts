@@ -2,6 +2,7 @@ import type {
   AlertRuleRepository,
   DeploymentRepository,
   FeatureRegistryRepository,
+  LearningRepository,
   MetadataCapabilities,
   MetadataStore,
   PipelineRepository,
@@ -11,6 +12,7 @@ import type {
 } from '../contracts/index.js';
 import { SqlDeploymentRepository } from './deployments/sql-deployment-repository.js';
 import { SqlFeatureRegistryRepository } from './features/sql-feature-registry-repository.js';
+import { SqlLearningRepository } from './learning/sql-learning-repository.js';
 import { METADATA_MIGRATIONS } from './migrations/index.js';
 import { migrate } from './migrator.js';
 import { SqlAlertRuleRepository } from './monitoring/sql-alert-rule-repository.js';
@@ -34,6 +36,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly features: FeatureRegistryRepository;
   readonly pipelines: PipelineRepository;
   readonly studies: StudyRepository;
+  readonly learning: LearningRepository;
   private readonly driver: SqlDriver;
 
   constructor(driver: SqlDriver, backend: string, capabilities: MetadataCapabilities) {
@@ -47,6 +50,7 @@ export class SqlMetadataStore implements MetadataStore {
     this.features = new SqlFeatureRegistryRepository(driver);
     this.pipelines = new SqlPipelineRepository(driver);
     this.studies = new SqlStudyRepository(driver);
+    this.learning = new SqlLearningRepository(driver);
   }
 
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {

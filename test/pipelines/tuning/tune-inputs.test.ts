@@ -54,6 +54,11 @@ describe('tuning inputs', () => {
       [{ ...base, parallel: 0 }, 'KEEL_INVALID_ARGUMENT', /parallel/],
       [{ ...base, sampler: 'cmaes' as never }, 'KEEL_INVALID_ARGUMENT', /Unknown sampler "cmaes"/],
       [{ ...base, pruner: 'patient' as never }, 'KEEL_INVALID_ARGUMENT', /Unknown pruner "patient"/],
+      [
+        { ...base, pruner: 'asha', prunerOptions: { reductionFactor: 1 } },
+        'KEEL_INVALID_ARGUMENT',
+        /reductionFactor must be an integer ≥ 2/,
+      ],
       [{ ...base, learner: 'forest' }, 'KEEL_LEARN_INVALID_PARAM', /Unknown learner "forest"/],
       [{ ...base, target: 'nope' }, 'KEEL_FRAME_COLUMN_NOT_FOUND', /nope/],
       [{ ...base, sampler: 'grid' }, 'KEEL_TUNE_BAD_SPACE', /grid/i],

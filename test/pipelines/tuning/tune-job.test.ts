@@ -105,6 +105,7 @@ describe('runTuneJob', () => {
       trials: 6,
       parallel: 2,
       pruner: 'asha',
+      prunerOptions: { minResource: 3, reductionFactor: 3 },
       metric: 'logloss',
       seed: 5,
       trainFinal: false,
@@ -124,5 +125,9 @@ describe('runTuneJob', () => {
       expect(run.params.threads).toBe('1');
     }
     expect(result.final).toBeNull();
+    const parent = await tracking.getRun(result.parentRunId);
+    expect(JSON.parse(parent.params['pruner.options']!)).toEqual({ minResource: 3, reductionFactor: 3 });
+    // Pruned trials stop exactly at a rung: 3 or 9 rounds (rungs at 3·3^r).
+    for (const t of result.trials.filter((x) => x.state === 'pruned')) expect([3, 9]).toContain(t.rounds);
   });
 });

@@ -1,5 +1,5 @@
 import { type Frame, KeelError, newId } from '../../../core/index.js';
-import { createStudy, defineSpace } from '../../../learn/index.js';
+import { createStudy, defineSpace, type PrunerSpec } from '../../../learn/index.js';
 import type { ActiveRun } from '../../../track/index.js';
 import { learnerFor } from '../../training/index.js';
 import {
@@ -94,7 +94,8 @@ export async function startStudy(deps: TuneJobDeps, options: TuneJobOptions): Pr
     space: space.space,
     direction,
     sampler: samplerSpecFor(sampler, parallel),
-    pruner: prunerSpecFor(pruner),
+    // The name decides the pruner's type; options only tune it.
+    pruner: { ...(options.prunerOptions ?? {}), ...prunerSpecFor(pruner) } as PrunerSpec,
     seed,
   });
   const id = newId(deps.clock.now());
@@ -112,6 +113,7 @@ export async function startStudy(deps: TuneJobDeps, options: TuneJobOptions): Pr
     direction,
     sampler,
     pruner,
+    prunerOptions: { ...(options.prunerOptions ?? {}) },
     parallel,
     seed,
     space: space.space,
@@ -176,6 +178,9 @@ async function startParentRun(
       direction: config.direction,
       sampler: config.sampler,
       pruner: config.pruner,
+      ...(Object.keys(config.prunerOptions).length > 0
+        ? { 'pruner.options': JSON.stringify(config.prunerOptions) }
+        : {}),
       trials,
       parallel: config.parallel,
       seed: config.seed,

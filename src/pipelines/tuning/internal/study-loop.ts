@@ -78,6 +78,9 @@ async function runTrial(ctx: StudyLoopContext, trial: Trial): Promise<void> {
   const { session } = ctx;
   const study = session.study;
   const params = { ...ctx.fixed, ...trial.params };
+  // The ask is saved before its run exists, so every trial run's number is a trial of the stored
+  // study (a crash in between leaves a running trial without a run, which resume re-asks).
+  await session.save();
   const run = await TrialRun.start(ctx.tracking, trial, params);
   session.state.trialRuns[String(trial.number)] = run.run.id;
   await session.save();

@@ -20,6 +20,8 @@ export interface TuneConfig {
   readonly direction: Direction;
   readonly sampler: TuneSamplerName;
   readonly pruner: TunePrunerName;
+  /** Options merged into the pruner's spec (may be empty). */
+  readonly prunerOptions: Readonly<Record<string, unknown>>;
   readonly parallel: number;
   readonly seed: number;
   readonly space: SpaceSpec;

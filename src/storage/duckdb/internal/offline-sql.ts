@@ -105,8 +105,8 @@ export interface TimeRange {
 /**
  * The point-in-time join over an entity table holding `__keel_row`, the join-key columns and
  * `__keel_ts`: one DuckDB ASOF LEFT JOIN per view (largest event ≤ entity time, ties by created),
- * the TTL applied to the match (if the newest candidate is too old, every older one is too), and
- * the rows returned in `__keel_row` order with only the feature columns.
+ * the TTL applied to the match (if the newest candidate is too old, every older one is too); the
+ * result holds `__keel_row` and the feature columns, in no particular order.
  */
 export function pointInTimeSql(
   entityTable: string,
@@ -131,18 +131,23 @@ export function pointInTimeSql(
       const expr =
         v.ttlMs === null
           ? value
-          : `CASE WHEN ${viewAlias(i)}.${EVENT} > e.${ENTITY_TS} - to_milliseconds(${Math.round(v.ttlMs)}::BIGINT) THEN ${value} END`;
+          : `CASE WHEN ${viewAlias(i)}.${EVENT} >= e.${ENTITY_TS} - to_milliseconds(${Math.round(v.ttlMs)}::BIGINT) THEN ${value} END`;
       return `${expr} AS ${quoteIdent(f.name)}`;
     }),
   );
+  // No ORDER BY: the caller puts rows back in input order by `__keel_row` (cheaper than a sort).
   return `WITH ${ctes.join(',\n')}
-SELECT ${outputs.length > 0 ? outputs.join(', ') : `e.${ROW}`} FROM ${quoteIdent(entityTable)} e
-${joins.join('\n')}
-ORDER BY e.${ROW}`;
+SELECT ${[`e.${ROW} AS ${ROW}`, ...outputs].join(', ')} FROM ${quoteIdent(entityTable)} e
+${joins.join('\n')}`;
 }
 
 /** `count(*)` of source rows with event time in [start, end]. */
-export function countSql(source: OfflineSource, startMs: number, endMs: number, resolve: TableResolver): string {
+export function countSql(
+  source: OfflineSource,
+  startMs: number,
+  endMs: number,
+  resolve: TableResolver,
+): string {
   const where = [`${EVENT} >= ${tsLiteral(startMs)}`, `${EVENT} <= ${tsLiteral(endMs)}`];
   return `SELECT count(*) AS n FROM (${sourceSql(source, [], resolve, where)})`;
 }
@@ -170,9 +175,10 @@ export function latestSql(
   const created = request.source.createdTimestampColumn ? CREATED : 'CAST(NULL AS TIMESTAMPTZ)';
   const partitionBy = keys.length > 0 ? `PARTITION BY ${keys.join(', ')} ` : '';
   const columns = [...request.joinKeys, ...request.features].map((c) => quoteIdent(c.name));
+  // Key order gives the online store's B-tree writes locality (random inserts thrash its page cache).
   return `SELECT ${[...columns, `${EVENT} AS event_timestamp`, `${created} AS created_timestamp`].join(', ')}
 FROM (${inner})
-QUALIFY row_number() OVER (${partitionBy}ORDER BY ${EVENT} DESC, ${created} DESC NULLS LAST) = 1`;
+QUALIFY row_number() OVER (${partitionBy}ORDER BY ${EVENT} DESC, ${created} DESC NULLS LAST) = 1${keys.length > 0 ? `\nORDER BY ${keys.join(', ')}` : ''}`;
 }
 
 /** `read_parquet` / `read_csv` / `read_json` of a file the store reads natively. */

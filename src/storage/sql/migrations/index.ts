@@ -4,6 +4,7 @@ import { registryMigration } from './002-registry.js';
 import { deploymentsMigration } from './003-deployments.js';
 import { pipelinesMigration } from './004-pipelines.js';
 import { studiesMigration } from './007-studies.js';
+import { learningMigration } from './008-learning.js';
 import { featuresMigration } from './features-migration.js';
 import { monitoringMigration } from './monitoring-migration.js';
 
@@ -20,4 +21,5 @@ export const METADATA_MIGRATIONS: readonly SqlMigration[] = [
   monitoringMigration(5),
   featuresMigration(6),
   studiesMigration,
+  learningMigration,
 ];
