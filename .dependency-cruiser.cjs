@@ -64,6 +64,13 @@ module.exports = {
       },
     },
     {
+      name: 'entry-only-through-index',
+      comment: 'The package entry (src/index.ts) re-exports a module only through its index.ts.',
+      severity: 'error',
+      from: { path: '^src/index\\.ts$' },
+      to: { path: '^src/[^/]+/.+', pathNot: '^src/[^/]+/index\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^src/' },

@@ -87,3 +87,73 @@ export class ManualClock implements Clock {
     if (ms > this.current) await this.advance(ms - this.current);
   }
 }
+
+interface TimedSleeper {
+  readonly wakeAt: number;
+  timer: NodeJS.Timeout;
+  readonly resolve: () => void;
+}
+
+/**
+ * The wall clock shifted by an offset that only grows: it runs at real speed, and `advanceTo`
+ * jumps it forward (waking every sleeper whose time has come). A demo or a simulation can start it
+ * in the past, fast-forward through a day of traffic in seconds, and leave it running in real time
+ * for a server that keeps serving afterwards.
+ */
+export class OffsetClock implements Clock {
+  private offset: number;
+  private sleepers = new Set<TimedSleeper>();
+
+  constructor(startMs: number = Date.now()) {
+    this.offset = startMs - Date.now();
+  }
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        this.sleepers.delete(sleeper);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const sleeper: TimedSleeper = {
+        wakeAt: this.now() + Math.max(0, ms),
+        timer: setTimeout(wake, Math.max(0, ms)),
+        resolve: wake,
+      };
+      const onAbort = (): void => {
+        clearTimeout(sleeper.timer);
+        this.sleepers.delete(sleeper);
+        reject(signal?.reason);
+      };
+      this.sleepers.add(sleeper);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Jumps forward to `ms` (never backwards): due sleepers wake in time order, the rest are rescheduled. */
+  async advanceTo(ms: number): Promise<void> {
+    const now = this.now();
+    if (ms <= now) return;
+    this.offset += ms - now;
+    const due = [...this.sleepers].filter((s) => s.wakeAt <= ms).sort((a, b) => a.wakeAt - b.wakeAt);
+    for (const s of due) {
+      clearTimeout(s.timer);
+      s.resolve();
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    for (const s of this.sleepers) {
+      clearTimeout(s.timer);
+      s.timer = setTimeout(s.resolve, Math.max(0, s.wakeAt - this.now()));
+    }
+  }
+
+  /** Jumps forward by `ms`. */
+  advance(ms: number): Promise<void> {
+    return this.advanceTo(this.now() + ms);
+  }
+}

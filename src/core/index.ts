@@ -1,4 +1,4 @@
-export { type Clock, ManualClock, systemClock } from './clock.js';
+export { type Clock, ManualClock, OffsetClock, systemClock } from './clock.js';
 export {
   type CategoricalColumn,
   type Column,

@@ -102,10 +102,13 @@ function mismatch(
 }
 
 /**
- * Checks at deploy time that a feature service gives the model what its signature asks: every
- * column input is a service feature (or one of its request fields) of a compatible type (a float
- * feature cannot feed a categorical input). For tensor signatures, a single 2-D input must be as
- * wide as the service has features. Fails with `KEEL_DEPLOY_FEATURE_MISMATCH` naming the feature.
+ * Checks at deploy time that a feature service fits the model's signature: every service feature
+ * (or request field) the model reads has a compatible type (a float feature cannot feed a
+ * categorical input), and the service gives the model at least one of its inputs. Inputs the
+ * service does not provide are request features: the caller sends them with the entity keys (the
+ * engine's input check refuses a request without them). For tensor signatures, a single 2-D input
+ * must be as wide as the service has features. Fails with `KEEL_DEPLOY_FEATURE_MISMATCH` naming
+ * the feature.
  */
 export function checkServiceMatchesSignature(
   service: ResolvedFeatureService,
@@ -136,18 +139,19 @@ export function checkServiceMatchesSignature(
     }
     return;
   }
+  if (!signature.inputs.some((input) => available.has(input.name))) {
+    const first = signature.inputs[0]?.name ?? '';
+    throw mismatch(
+      service.name,
+      first,
+      `the service provides none of the model's inputs (it has ${[...available.keys()].join(', ')}; the model reads ${signature.inputs.map((i) => i.name).join(', ')})`,
+      { provided: [...available.keys()] },
+    );
+  }
   for (const input of signature.inputs) {
     const type = available.get(input.name);
-    if (type === undefined) {
-      throw mismatch(
-        service.name,
-        input.name,
-        `the model needs feature "${input.name}", which the service does not provide (it has ${[...available.keys()].join(', ')})`,
-        {
-          expected: input.type,
-        },
-      );
-    }
+    // Not from the store: a request feature the caller sends.
+    if (type === undefined) continue;
     if (!COMPATIBLE[input.type].includes(type)) {
       throw mismatch(
         service.name,

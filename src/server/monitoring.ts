@@ -21,6 +21,11 @@ export interface ServerMonitoring {
   readonly plugins: readonly ServerPlugin[];
   readonly observer: RequestObserver;
   readonly requestIds: () => string;
+  /**
+   * Publishes the buffered prediction log and writes what the sinks hold to the offline store now
+   * (a reader such as the continuous-learning loop then sees every answered request).
+   */
+  flush(): Promise<void>;
   /** Disconnects from the engine, flushes the prediction log and stops the sinks. */
   close(): Promise<void>;
 }
@@ -50,7 +55,7 @@ export async function startMonitoring(
   });
   const stop = observeEngine(engine, { metrics, logger });
   const recorder = new FeedbackRecorder({ stream, clock, metrics });
-  const sinks: { start(): void; stop(): Promise<void> }[] = [];
+  const sinks: { start(): void; drain(): Promise<void>; stop(): Promise<void> }[] = [];
   if (options.sinks) {
     try {
       const offline = offlineFolder(config.stores.offline, keel.ctx.root);
@@ -69,6 +74,10 @@ export async function startMonitoring(
     plugins: [requestMetricsPlugin(metrics), metricsPlugin(metrics), feedbackPlugin(recorder)],
     observer,
     requestIds,
+    flush: async () => {
+      await logger.flush();
+      await Promise.all(sinks.map((s) => s.drain()));
+    },
     close: async () => {
       stop();
       await logger.close();

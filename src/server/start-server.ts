@@ -67,6 +67,8 @@ export interface RunningServer {
   readonly grpcPort: number | null;
   /** Resolves once the engine loaded every deployment (readiness true). */
   readonly started: Promise<void>;
+  /** Writes the buffered prediction log and labels to the offline store now (no-op without monitoring). */
+  flushLogs(): Promise<void>;
   /**
    * Graceful shutdown: readiness turns false, after `drainDelayMs` the listeners close (in-flight
    * HTTP requests and gRPC calls finish, new ones get 503), then the engine drains and releases its
@@ -159,6 +161,9 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
     port,
     grpcPort: grpc?.port ?? null,
     started: started.then(() => undefined),
+    flushLogs: async () => {
+      await monitoring?.flush();
+    },
     close,
   };
 }

@@ -66,12 +66,18 @@ describe('serving integration', () => {
       outputs: [{ name: 'y', type: 'numeric' as const }],
     };
     expect(() => checkServiceMatchesSignature(service, signature)).not.toThrow();
-    const missing = { ...signature, inputs: [...inputs, { name: 'rating', type: 'numeric' as const }] };
-    expect(() => checkServiceMatchesSignature(service, missing)).toThrow(
+    // An input the service does not provide is a request feature: the caller sends it.
+    const withRequest = { ...signature, inputs: [...inputs, { name: 'rating', type: 'numeric' as const }] };
+    expect(() => checkServiceMatchesSignature(service, withRequest)).not.toThrow();
+    const unrelated = { ...signature, inputs: [{ name: 'rating', type: 'numeric' as const }] };
+    expect(() => checkServiceMatchesSignature(service, unrelated)).toThrow(
       expect.objectContaining({
         code: 'KEEL_DEPLOY_FEATURE_MISMATCH',
         details: expect.objectContaining({ feature: 'rating' }),
       }),
+    );
+    expect(() => checkServiceMatchesSignature(service, unrelated)).toThrow(
+      /provides none of the model's inputs/,
     );
     const retyped = { ...signature, inputs: [{ name: 'long_ride', type: 'categorical' as const }] };
     expect(() => checkServiceMatchesSignature(service, retyped)).toThrow(/feature "long_ride" is bool/);

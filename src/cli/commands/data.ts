@@ -17,6 +17,7 @@ import { action } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { createProgress, type Progress } from '../progress.js';
+import { registerGenerateCommand } from './data-generate.js';
 import { columnJson, printReport, printSummary } from './data-views.js';
 
 interface SourceOptions {
@@ -110,7 +111,8 @@ function withSourceOptions(command: Command): Command {
 
 /** `keel data inspect|validate`: the schema, statistics and fingerprint of a data source; checks against expectations. */
 export const registerDataCommand = (program: Command, cli: CliContext): void => {
-  const data = program.command('data').description('inspect and validate data files and tables');
+  const data = program.command('data').description('inspect, validate and generate data files and tables');
+  registerGenerateCommand(data, cli);
 
   withSourceOptions(
     data

@@ -1,4 +1,5 @@
 import type { CommandModule } from '../command.js';
+import { registerDemoCommand } from '../demo/demo-command.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerDataCommand } from './data.js';
 import { registerDeployCommand } from './deploy.js';
@@ -21,6 +22,7 @@ import { registerWorkerCommand } from './worker.js';
 
 /** Every top-level command, in help order. Add new command modules here. */
 export const COMMANDS: readonly CommandModule[] = [
+  registerDemoCommand,
   registerInitCommand,
   registerDataCommand,
   registerFeaturesCommand,

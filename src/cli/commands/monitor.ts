@@ -5,7 +5,6 @@ import { type Frame, KeelError } from '../../core/index.js';
 import { readFrame } from '../../data/index.js';
 import {
   buildReferenceSnapshot,
-  type ColumnDrift,
   checkModelDrift,
   type DriftOptions,
   type DriftReference,
@@ -23,7 +22,7 @@ import {
 import type { CliContext } from '../cli-context.js';
 import { action } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { formatNumber, printTable } from '../output.js';
+import { printDriftReport } from './drift-views.js';
 import { addQualityCommand } from './monitor-quality.js';
 
 /** Options of `keel monitor drift` as commander parses them. */
@@ -99,53 +98,6 @@ async function loadReference(
 /** Current data given as a file (the `--window` form reads the prediction log instead). */
 function loadCurrent(path: string, cwd: string, columns: readonly string[] | undefined): Promise<Frame> {
   return readFrame(path, columns ? { cwd, columns } : { cwd });
-}
-
-function noteOf(c: ColumnDrift): string {
-  const notes: string[] = [];
-  if (c.status !== 'tested')
-    notes.push(c.status === 'not_enough_data' ? 'not enough data' : `skipped: ${c.reason}`);
-  if (Math.abs(c.missingShareChange) >= 0.005) {
-    notes.push(`missing ${c.missingShareChange > 0 ? '+' : ''}${(c.missingShareChange * 100).toFixed(1)} pp`);
-  }
-  if (c.newCategories.length) {
-    const shown = c.newCategories.slice(0, 3).join(', ');
-    notes.push(`new: ${shown}${c.newCategories.length > 3 ? ` (+${c.newCategories.length - 3})` : ''}`);
-  }
-  return notes.join('; ');
-}
-
-function printReport(cli: CliContext, report: DriftReport): void {
-  const rows = report.predictionDrift ? [...report.columns, report.predictionDrift] : report.columns;
-  printTable(cli.io, rows, [
-    {
-      header: 'column',
-      value: (c) => (c === report.predictionDrift ? `${c.column} (prediction)` : c.column),
-    },
-    { header: 'test', value: (c) => c.test },
-    { header: 'statistic', value: (c) => c.statistic, right: true },
-    {
-      header: 'p-value/distance',
-      value: (c) =>
-        c.pValue !== null
-          ? `p=${formatNumber(c.pValue)}`
-          : c.distance !== null
-            ? `d=${formatNumber(c.distance)}`
-            : null,
-      right: true,
-    },
-    { header: 'threshold', value: (c) => c.threshold, right: true },
-    { header: 'drift', value: (c) => (c.status !== 'tested' ? '-' : c.drifted ? 'yes' : 'no') },
-    { header: 'note', value: noteOf },
-  ]);
-  const pct = (v: number): string => `${Math.round(v * 1000) / 10}%`;
-  cli.io.stdout.write(
-    `\nDataset drift: ${report.datasetDrift ? 'YES' : 'no'} — ${report.driftedColumns} of ${report.testedColumns} tested columns drifted (${pct(report.shareOfDriftedColumns)}; drift at >= ${pct(report.driftShare)}).\n`,
-  );
-  if (report.onlyInReference.length)
-    cli.io.stdout.write(`Only in the reference (not tested): ${report.onlyInReference.join(', ')}\n`);
-  if (report.onlyInCurrent.length)
-    cli.io.stdout.write(`Only in the current data (not tested): ${report.onlyInCurrent.join(', ')}\n`);
 }
 
 /** JSON with non-finite numbers as the strings "Infinity", "-Infinity", "NaN" (e.g. chi-square with a new category). */
@@ -248,7 +200,7 @@ async function runDrift(cli: CliContext, opts: DriftCliOptions): Promise<number>
   if (opts.json) cli.io.stdout.write(`${toJson({ ...report, htmlReport: htmlPath })}\n`);
   else {
     if (opts.model) cli.io.stdout.write(`${inputs.subtitle}\n\n`);
-    printReport(cli, report);
+    printDriftReport(cli.io, report);
     if (htmlPath) cli.io.stdout.write(`HTML report written to ${htmlPath}\n`);
   }
   return report.datasetDrift ? EXIT.failed : EXIT.ok;

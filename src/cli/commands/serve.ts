@@ -10,6 +10,7 @@ import {
 import type { CliContext } from '../cli-context.js';
 import { action } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { startProjectLearning } from '../learning-loop.js';
 import { VERSION } from '../version.js';
 
 interface ServeOptions {
@@ -21,6 +22,7 @@ interface ServeOptions {
   drainDelayMs?: string;
   shutdownTimeoutMs?: string;
   maxEventLoopDelayMs?: string;
+  learning?: boolean;
 }
 
 /** Parses a whole-number flag within bounds; a bad value is a usage error naming the flag. */
@@ -75,6 +77,7 @@ export const registerServeCommand = (program: Command, cli: CliContext): void =>
       'refuse inference with 503 while the event loop is later than this (0 = off)',
       '500',
     )
+    .option('--no-learning', 'do not run the continuous-learning loop of deployments with a policy')
     .action(
       action(cli, async (opts: ServeOptions) => {
         const role = opts.role as ServerRole;
@@ -118,8 +121,16 @@ export const registerServeCommand = (program: Command, cli: CliContext): void =>
             const grpc = running.grpcPort === null ? '' : `, gRPC on port ${running.grpcPort}`;
             cli.io.stderr.write(`keel serve: listening on ${running.url}${grpc} (role ${role})\n`);
           }
+          // One loop per project: only the single all-in-one process runs it (not replicas, not cluster workers).
+          const learning =
+            role === 'all' && workers === 1 && opts.learning !== false
+              ? await startProjectLearning(keel, running)
+              : null;
+          if (learning)
+            cli.io.stderr.write('keel serve: continuous learning is on for deployments with a policy\n');
           const signal = await untilSignal();
           keel.ctx.log.info({ signal }, 'shutting down: draining in-flight requests');
+          await learning?.stop();
           await running.close();
         } finally {
           // A cluster worker exits only once it lets go of the primary, failed start included.

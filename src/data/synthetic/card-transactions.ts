@@ -14,9 +14,15 @@ export interface CardTransactionsOptions {
   /**
    * Distribution shift of strength 0..1 (0 = none): bigger amounts, lower and more often missing
    * device trust, more night-time and foreign traffic, more risky categories, more compromise
-   * bursts. The fraud concept itself never changes, only the data it sees.
+   * bursts. What fraud is does not change with it (see `concept`).
    */
   readonly drift?: number;
+  /**
+   * Concept drift of strength 0..1 (0 = none): fraudsters move to account takeover — mobile-app
+   * payments at gaming, digital-goods and money-transfer merchants become likely fraud, a pattern
+   * a model trained before it never saw. Unlike `drift`, this changes what fraud is.
+   */
+  readonly concept?: number;
 }
 
 /** The generated tables: the transaction stream and the daily entity snapshots a feature store serves. */
@@ -58,6 +64,9 @@ const FOREIGN = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'BR', 'MX', 'IN', 'NG', 'RU
 const FOREIGN_RISK = new Set(['NG', 'RU', 'TR', 'VN']);
 const DEVICES = ['pos_chip', 'contactless', 'mobile_app', 'web', 'pos_swipe'] as const;
 const DEVICE_WEIGHT = [30, 25, 22, 18, 5];
+const MOBILE_APP = DEVICES.indexOf('mobile_app');
+/** Where account takeover strikes under concept drift. */
+const TAKEOVER = new Set(['gaming', 'digital_goods', 'money_transfer']);
 const DAY_MS = 86_400_000;
 const HOUR_WEIGHT = [
   1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.5, 4, 5, 5.5, 6, 7, 6.5, 6, 5.5, 5.5, 6, 6.5, 6, 5, 4, 3, 2,
@@ -103,7 +112,7 @@ export function generateCardTransactions(options: CardTransactionsOptions): Card
     if (rng.chance(burstRate)) addBurst(rng, t, user, u, merchants, ts, drift, rows);
     else addNormal(rng, t, user, u, merchants, ts, drift);
   }
-  return finish(t, users, merchants, start, days);
+  return finish(t, users, merchants, start, days, options.concept ?? 0);
 }
 
 function makeUsers(rng: SeededRandom, n: number, start: number, days: number): User[] {
@@ -285,6 +294,7 @@ function finish(
   m: Merchants,
   start: number,
   days: number,
+  concept: number,
 ): CardTransactionsData {
   const n = t.length;
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => t.ts[a]! - t.ts[b]! || a - b);
@@ -313,6 +323,7 @@ function finish(
       0.5 * (t.distance[i]! > 1000 && trust >= 0.8 ? 1 : 0);
     f += 1.5 * (ageDays < 30 && t.amount[i]! > 400 ? 1 : 0);
     f += m.hiddenRisk[t.merchant[i]!]! + 0.5 * t.burst[i]!;
+    f += concept > 0 && t.device[i] === MOBILE_APP && TAKEOVER.has(cat) ? 3.5 * concept : 0;
     label[r] = rng.next() < sigmoid(f + 0.5 * rng.normal()) ? 1 : 0;
   }
   const transactions = buildTransactionFrame(t, order, users, m, velocity, label);

@@ -27,10 +27,17 @@ export interface ModelRef {
   readonly runId: string;
   /** The artifact path of the model file in that run. */
   readonly runPath: string;
+  /** Digest of the training data's drift reference snapshot, when the train step made one. */
+  readonly referenceSnapshot?: string;
 }
 
 /** Stores a trained model's bytes as `model.bin` and returns its reference. */
-export async function saveModel(ctx: StepContext, model: Model, trainedOn: string): Promise<ModelRef> {
+export async function saveModel(
+  ctx: StepContext,
+  model: Model,
+  trainedOn: string,
+  referenceSnapshot?: string,
+): Promise<ModelRef> {
   const artifact = await ctx.artifacts.save('model.bin', model.serialize());
   return {
     kind: 'model',
@@ -43,6 +50,7 @@ export async function saveModel(ctx: StepContext, model: Model, trainedOn: strin
     trainedOn,
     runId: ctx.run.id,
     runPath: 'artifacts/model.bin',
+    ...(referenceSnapshot ? { referenceSnapshot } : {}),
   };
 }
 

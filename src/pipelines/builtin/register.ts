@@ -1,3 +1,4 @@
+import { REFERENCE_SNAPSHOT_TAG } from '../../monitor/index.js';
 import { Registry } from '../../registry/index.js';
 import { nativeSignature } from '../../serve/index.js';
 import type { BuiltinDefinition } from './definition.js';
@@ -17,7 +18,7 @@ export const registerStep: BuiltinDefinition = {
   params: { name: null, aliases: [], description: '' },
   required: ['name'],
   cache: true,
-  version: '1',
+  version: '2',
   check: (p) =>
     typeof p.name !== 'string' || p.name === ''
       ? 'name must be the registered model name'
@@ -36,6 +37,8 @@ export const registerStep: BuiltinDefinition = {
       signature: nativeSignature(model),
       metrics,
       lineage: { datasetFingerprints: [ref.trainedOn] },
+      // The drift reference snapshot of the training data (monitoring and the learning loop read it).
+      ...(ref.referenceSnapshot ? { tags: { [REFERENCE_SNAPSHOT_TAG]: ref.referenceSnapshot } } : {}),
       description: String(params.description),
       aliases: (params.aliases as string[]).map(String),
       reason: `pipeline ${ctx.pipeline} run ${ctx.runId}`,

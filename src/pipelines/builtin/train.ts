@@ -76,7 +76,7 @@ export const trainStep: BuiltinDefinition = {
   },
   required: ['target'],
   cache: true,
-  version: '1',
+  version: '2',
   check: (p) =>
     checkLearnerParams(p) ??
     (typeof p.params === 'object' && p.params !== null && !Array.isArray(p.params)
@@ -109,7 +109,7 @@ export const trainStep: BuiltinDefinition = {
         ),
       ),
     );
-    const ref = await saveModel(ctx, result.model, result.datasetFingerprint);
+    const ref = await saveModel(ctx, result.model, result.datasetFingerprint, result.referenceSnapshotDigest);
     return {
       ...ref,
       runId: result.runId,

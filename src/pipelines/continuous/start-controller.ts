@@ -38,6 +38,8 @@ export interface StartLearningControllerOptions {
   readonly tickMs?: number;
   /** Runs before drift and quality reads (e.g. flush the prediction log). */
   readonly beforeRead?: () => Promise<void>;
+  /** Start the periodic passes (default true); false leaves them to `controller.runOnce()` (a simulation). */
+  readonly autoStart?: boolean;
 }
 
 /** A started controller and how to stop it. */
@@ -69,7 +71,7 @@ export async function startLearningController(
     }),
     serving,
   });
-  controller.start(options.tickMs ?? 10_000);
+  if (options.autoStart !== false) controller.start(options.tickMs ?? 10_000);
   return {
     controller,
     stop: async () => {

@@ -10,7 +10,7 @@ import {
   type RoundReport,
   type Task,
 } from '../../learn/index.js';
-import { buildReferenceSnapshot } from '../../monitor/index.js';
+import { buildReferenceSnapshot, REFERENCE_SNAPSHOT_TAG } from '../../monitor/index.js';
 import type { Registry } from '../../registry/index.js';
 import { nativeSignature } from '../../serve/index.js';
 import type { ModelVersion } from '../../storage/index.js';
@@ -81,6 +81,8 @@ export interface TrainJobResult {
   /** Rounds (or optimiser iterations) reported while training. */
   readonly rounds: number;
   readonly datasetFingerprint: string;
+  /** Digest of the drift reference snapshot of the training data (in the artifact store; tagged on the version). */
+  readonly referenceSnapshotDigest: string;
   readonly version: ModelVersion | null;
   readonly model: Model;
   readonly durationMs: number;
@@ -169,7 +171,7 @@ export async function runTrainJob(deps: TrainJobDeps, options: TrainJobOptions):
     await run.logArtifact('model/model.keel', bytes);
     await run.logArtifact('feature_importance.json', json(model.featureImportance()));
     const snapshot = buildReferenceSnapshot(parts.train, { columns: [...features, options.target] });
-    await run.logArtifact('reference_snapshot.json', json(snapshot));
+    const snapshotArtifact = await run.logArtifact('reference_snapshot.json', json(snapshot));
     const signature = nativeSignature(model);
     await run.logArtifact('signature.json', json(signature));
 
@@ -187,6 +189,8 @@ export async function runTrainJob(deps: TrainJobDeps, options: TrainJobOptions):
           datasetFingerprints: [datasetFingerprint],
           ...(options.featureService ? { featureService: options.featureService } : {}),
         },
+        // The drift reference: `keel monitor drift --model` and the learning loop compare traffic with it.
+        tags: { [REFERENCE_SNAPSHOT_TAG]: snapshotArtifact.digest },
         ...(options.aliases ? { aliases: options.aliases, reason: `trained by run ${run.id}` } : {}),
       });
       await run.setTag('keel.registered', `${version.model}/${version.version}`);
@@ -204,6 +208,7 @@ export async function runTrainJob(deps: TrainJobDeps, options: TrainJobOptions):
       metrics: { validation, test },
       rounds,
       datasetFingerprint,
+      referenceSnapshotDigest: snapshotArtifact.digest,
       version,
       model,
       durationMs: deps.clock.now() - started,
