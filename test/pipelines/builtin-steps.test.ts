@@ -92,6 +92,9 @@ describe('built-in steps (ingest → validate → train → evaluate → registe
     const trainRun = await metadata.tracking.getRun(version.lineage.runId!);
     expect(trainRun.parentRunId).toBe(fit.trackingRunId);
     expect(trainRun.artifacts.map((a) => a.path)).toContain('reference_snapshot.json');
+    // The version carries the drift reference (monitoring and the learning loop read it).
+    const snapshot = trainRun.artifacts.find((a) => a.path === 'reference_snapshot.json')!;
+    expect(version.tags['keel.reference_snapshot']).toBe(snapshot.digest);
     expect(version.metrics.auc).toBeGreaterThan(0.6);
     expect(version.lineage.datasetFingerprints).toHaveLength(1);
     expect((await metadata.registry.resolveAlias('fraud', 'candidate')).version).toBe(1);
@@ -108,6 +111,26 @@ describe('built-in steps (ingest → validate → train → evaluate → registe
       ship: 'SUCCEEDED',
     });
     expect((await metadata.registry.listVersions('fraud')).map((v) => v.version)).toEqual([1]);
+  });
+
+  it('deploys the alias instead of the version when asked, and refuses an alias elsewhere', async () => {
+    const { metadata, pipelines } = await stores();
+    const yaml = fraudYaml(0.6).replace(
+      'params: { deployment: fraud-api }',
+      'params: { deployment: fraud-api, alias: candidate }',
+    );
+    const run = await pipelines.run(pipelineFromYaml(yaml, join(root, 'fraud.yaml')));
+    expect(run.error).toBeNull();
+    expect((await metadata.deployments.get('fraud-api')).spec.variants.map((v) => v.ref)).toEqual([
+      'fraud@candidate',
+    ]);
+    const wrong = await pipelines.run(
+      pipelineFromYaml(yaml.replace('alias: candidate }', 'alias: champion }'), join(root, 'fraud.yaml')),
+    );
+    expect(wrong.error?.message).toMatch(/fraud@champion|alias/);
+    expect(() =>
+      pipelineFromYaml(yaml.replace('alias: candidate }', 'alias: 3 }'), join(root, 'fraud.yaml')),
+    ).toThrow(/alias must name an alias/);
   });
 
   it('fails the gate with the metric, value and bound, and stops before registering', async () => {

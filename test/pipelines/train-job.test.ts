@@ -75,6 +75,10 @@ describe('training job', () => {
     expect(version.lineage.datasetFingerprints).toEqual([result.datasetFingerprint]);
     expect(version.signature.inputs).toHaveLength(30);
     expect(version.metrics['test.auc']).toBeCloseTo(result.metrics.test.auc!, 12);
+    // The drift reference of the training data is attached to the version (keel monitor drift --model).
+    expect(version.tags['keel.reference_snapshot']).toBe(result.referenceSnapshotDigest);
+    const snapshot = JSON.parse((await artifacts.get(result.referenceSnapshotDigest)).toString('utf8'));
+    expect(snapshot.rowCount).toBe(result.rows.train);
     const model = loadGbdtModel(await artifacts.get(version.artifactDigest));
     expect(model.features.map((f) => f.name)).toEqual(result.features);
   });
