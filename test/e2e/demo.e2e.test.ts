@@ -24,9 +24,11 @@ const checksOf = (e: DeploymentEvent): Check[] =>
     (e.evidence as { checks?: Check[] }).checks ??
     []) as Check[];
 
+// Made at file level so its afterAll removes it (inside a test it would be registered too late).
+const root = tempDir('keel-e2e-demo-');
+
 describe('keel demo (npm start)', () => {
   it('runs data → features → tuning → serving → drift → retrain → canary → promotion, and records each decision', async () => {
-    const root = tempDir('keel-e2e-demo-');
     const dir = join(root, 'demo');
     const summaryFile = join(root, 'summary.json');
     const r = await runBuiltCli(root, [

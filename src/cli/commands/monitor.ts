@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Frame, KeelError } from '../../core/index.js';
 import { readFrame } from '../../data/index.js';
@@ -195,6 +195,7 @@ async function runDrift(cli: CliContext, opts: DriftCliOptions): Promise<number>
       { reference, current },
       { subtitle: inputs.subtitle, generatedAtMs: Date.now() },
     );
+    mkdirSync(dirname(htmlPath), { recursive: true });
     writeFileSync(htmlPath, html);
   }
   if (opts.json) cli.io.stdout.write(`${toJson({ ...report, htmlReport: htmlPath })}\n`);

@@ -3,7 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { action } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 import { intFlag } from './serve.js';
 
 interface PredictOptions {
@@ -31,12 +31,8 @@ export const registerPredictCommand = (program: Command, cli: CliContext): void 
       action(cli, async (opts: PredictOptions) => {
         const batchRows = intFlag('batch-size', opts.batchSize, 1, 10_000_000)!;
         const keel = await cli.keel();
-        const progress = createProgress(cli.io, {
-          label: 'predict',
-          total: 0,
-          unit: 'rows',
-          silent: opts.json === true,
-        });
+        // Made on the first rows, so a run that fails before reading any prints only its error.
+        let progress: Progress | null = null;
         const started = performance.now();
         const result = await keel
           .predictFile({
@@ -45,9 +41,17 @@ export const registerPredictCommand = (program: Command, cli: CliContext): void 
             output: opts.output,
             batchRows,
             cwd: cli.io.cwd,
-            onProgress: (rows) => progress.update(rows),
+            onProgress: (rows) => {
+              progress ??= createProgress(cli.io, {
+                label: 'predict',
+                total: 0,
+                unit: 'rows',
+                silent: opts.json === true,
+              });
+              progress.update(rows);
+            },
           })
-          .finally(() => progress.stop());
+          .finally(() => (progress as Progress | null)?.stop());
         const seconds = (performance.now() - started) / 1000;
         const summary = {
           ...result,
