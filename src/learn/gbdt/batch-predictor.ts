@@ -68,7 +68,12 @@ export class GbdtBatchPredictor {
     return this.workers.length + 1;
   }
 
-  /** Same contract as `Model.predictEncoded`: `x` is n × features, `out` n × outputWidth. */
+  /**
+   * Same contract as `Model.predictEncoded`: `x` is n × features, `out` n × outputWidth. The caller's
+   * thread predicts its rows straight from `x` into `out`; only the workers' rows are copied into
+   * (and their scores back out of) shared memory, and not at all when `x` / `out` already live in a
+   * `SharedArrayBuffer`.
+   */
   async predict(x: Float64Array, n: number, out: Float64Array): Promise<void> {
     const m = this.model;
     const p = m.features.length;
@@ -78,27 +83,35 @@ export class GbdtBatchPredictor {
       return;
     }
     if (x.length < n * p || out.length < n * k) m.predictEncoded(x, n, out); // throws the shape error
-    const sx = this.sharedInput(x, n * p);
-    if (this.out.length < n * k) this.out = new Float64Array(new SharedArrayBuffer(n * k * 8));
     const threads = this.threads;
     const bound = (t: number) => Math.floor((t * n) / threads);
+    const mine = bound(1);
+    // Row r of the batch is row r - xBase of `sx` and row r - outBase of `so`.
+    const xShared = x.buffer instanceof SharedArrayBuffer;
+    const xBase = xShared ? 0 : mine;
+    const sx = xShared ? x : this.sharedInput(x.subarray(mine * p, n * p));
+    const outShared = out.buffer instanceof SharedArrayBuffer;
+    const outBase = outShared ? 0 : mine;
+    const so = outShared ? out : this.sharedOutput((n - mine) * k);
     const replies = this.workers.map((w, i) => {
       const done = this.reply(w);
-      w.postMessage({ x: sx, out: this.out, start: bound(i + 1), end: bound(i + 2) });
+      const start = bound(i + 1);
+      const end = bound(i + 2);
+      w.postMessage({ x: sx, out: so, xStart: start - xBase, outStart: start - outBase, rows: end - start });
       return done;
     });
-    let mine: unknown = null;
+    let failure: unknown = null;
     try {
-      m.predictEncoded(sx.subarray(0, bound(1) * p), bound(1), this.out.subarray(0, bound(1) * k));
+      m.predictEncoded(x.subarray(0, mine * p), mine, out.subarray(0, mine * k));
     } catch (error) {
-      mine = error;
+      failure = error;
     }
     // Wait for every worker before returning or throwing: they write into the shared output.
     const results = await Promise.allSettled(replies);
-    if (mine) throw mine;
+    if (failure) throw failure;
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    out.set(this.out.subarray(0, n * k));
+    if (!outShared) out.set(so.subarray(0, (n - mine) * k), mine * k);
   }
 
   /** Stops the workers. */
@@ -107,11 +120,17 @@ export class GbdtBatchPredictor {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private sharedInput(x: Float64Array, len: number): Float64Array {
-    if (x.buffer instanceof SharedArrayBuffer) return x;
-    if (this.x.length < len) this.x = new Float64Array(new SharedArrayBuffer(len * 8));
-    this.x.set(x.subarray(0, len));
+  /** `rows` copied into the (grown when needed) shared input buffer. */
+  private sharedInput(rows: Float64Array): Float64Array {
+    if (this.x.length < rows.length) this.x = new Float64Array(new SharedArrayBuffer(rows.length * 8));
+    this.x.set(rows);
     return this.x;
+  }
+
+  /** The shared output buffer, grown to at least `len` values. */
+  private sharedOutput(len: number): Float64Array {
+    if (this.out.length < len) this.out = new Float64Array(new SharedArrayBuffer(len * 8));
+    return this.out;
   }
 
   private reply(w: Worker): Promise<void> {

@@ -1,46 +1,56 @@
 import { type EnsembleArrays, FLAG_CATEGORICAL, FLAG_MISSING_LEFT } from './ensemble.js';
 import { leafOf } from './forest-eval.js';
+import { doubleArray, smiArray, zeroDoubles } from './plain-arrays.js';
+import { thresholdRanks } from './threshold-ranks.js';
 
-/** Rows per block: a block's prepared features stay in L1 while one tree's nodes are walked for all its rows. */
+/**
+ * Rows per block: the block's prepared columns stay in cache while each tree is walked for all its
+ * rows (64, 128, 256 and 512 measured the same on the fraud model; smaller suits wide models).
+ */
 const BLOCK = 128;
 /** Categorical features with more levels than this are walked by the generic (branchy) loop. */
 const MASK_LEVELS = 31;
-/** Distinct thresholds a numeric feature may have for the rank encoding (ranks 1..255). */
-const MAX_CUTS = 254;
 /** Prepared value of a missing number in the column where missing goes right. */
 const MISSING_RIGHT = 256;
 /** Rank threshold that nothing exceeds (categorical nodes, leaves). */
-const NEVER = 1 << 30;
+const NEVER = 1 << 20;
 
 /**
  * Trees compiled for inference, over integers only. Each block of rows is first prepared: a numeric
  * value becomes its rank among the model's thresholds for that feature (1 + thresholds below it),
  * written twice, in column 2f with missing = 256 and in column 2f + 1 with missing = 0; a
- * categorical value becomes its level code + 1 (missing = 0). A node is four integers: `col` (the
- * prepared column: 2f when missing goes right, 2f + 1 when left), `tb` (rank threshold; `NEVER` for
- * categorical nodes and leaves), `cm` (categorical: bit c + 1 set when level code c goes right, bit 0
- * for missing) and `lft` (left child; right = lft + 1; a leaf points to itself). A step is then
+ * categorical value becomes its level code + 1 (missing = 0). The block is column-major (value of
+ * row j in column c at `c * BLOCK + j`), so a node stores its column premultiplied (`co`) and eight
+ * rows walked together share one row offset. A node is four integers: `co`, `tb` (rank threshold;
+ * `NEVER` for categorical nodes and leaves), `cm` (categorical: bit c + 1 set when level code c goes
+ * right, bit 0 for missing) and `lft` (left child; right = lft + 1; a leaf points to itself). A
+ * step is then
  *
  *   next = lft + ((v > tb) | ((cm >>> v) & 1))
  *
  * with no branch and no floating point; every tree is walked exactly `depth` steps, eight rows at a
- * time so the CPU overlaps eight independent chains. Models with a categorical feature of more than
- * 31 levels (or a feature with more than 254 thresholds) use the reference traversal.
+ * time so the CPU overlaps eight independent chains, and leaf values are summed per row in tree
+ * order (as the reference walk does, so scores are bit-identical). The hot arrays are plain JS
+ * arrays (see plain-arrays.ts). Models with a categorical feature of more than 31 levels (or a
+ * feature with more than 254 thresholds) use the reference traversal.
  */
 export class CompiledForest {
-  private readonly col: Int32Array;
-  private readonly tb: Int32Array;
-  private readonly cm: Int32Array;
-  private readonly lft: Int32Array;
-  private readonly val: Float64Array;
-  private readonly roots: Int32Array;
-  private readonly depth: Int32Array;
-  private readonly categorical: Uint8Array;
+  private readonly co: number[];
+  private readonly tb: number[];
+  private readonly cm: number[];
+  private readonly lft: number[];
+  private readonly val: number[];
+  private readonly roots: number[];
+  private readonly depth: number[];
+  private readonly categorical: number[];
   /** Per feature: its sorted thresholds padded to 256 with +Infinity, at `f * 256`. */
-  private readonly cuts: Float64Array;
+  private readonly cuts: number[];
   private readonly catFeatures: Int32Array;
   private readonly catLevels: Int32Array;
-  private readonly block: Int32Array;
+  /** The prepared block (column-major, see the class comment). */
+  private readonly block: number[];
+  /** Raw scores of the block's rows (row j, output c at j * k + c) while trees are added. */
+  private readonly acc: number[];
   /** Null when the integer kernel applies; otherwise the flat arrays for the reference walk. */
   private readonly generic: EnsembleArrays | null;
 
@@ -51,45 +61,50 @@ export class CompiledForest {
     levelCounts: readonly number[],
   ) {
     const nodes = a.feature.length;
-    this.col = new Int32Array(nodes);
-    this.tb = new Int32Array(nodes).fill(NEVER);
-    this.cm = new Int32Array(nodes);
-    this.lft = new Int32Array(nodes);
-    this.val = Float64Array.from(a.value);
-    this.roots = Int32Array.from(a.treeStart);
-    this.categorical = Uint8Array.from(levelCounts, (l) => (l > 0 ? 1 : 0));
+    const co = smiArray(nodes);
+    const tb = smiArray(nodes, NEVER);
+    const cm = smiArray(nodes);
+    const lft = smiArray(nodes);
+    this.val = doubleArray(a.value);
+    this.roots = Array.from(a.treeStart, (r) => r | 0);
+    this.categorical = levelCounts.map((l) => (l > 0 ? 1 : 0));
     const cats = levelCounts.map((l, f) => (l > 0 ? f : -1)).filter((f) => f >= 0);
     this.catFeatures = Int32Array.from(cats);
     this.catLevels = Int32Array.from(cats, (f) => levelCounts[f]!);
-    this.block = new Int32Array(BLOCK * 2 * p);
+    this.block = smiArray(BLOCK * 2 * p);
+    this.acc = zeroDoubles(BLOCK * k);
     const { cuts, rankOf, fits } = thresholdRanks(a, p);
-    this.cuts = cuts;
+    this.cuts = doubleArray(cuts);
     let fitsKernel = fits;
     for (let i = 0; i < nodes; i++) {
       const f = a.feature[i]!;
       if (f < 0) {
-        this.lft[i] = i;
+        lft[i] = i;
         continue;
       }
       const missingLeft = (a.flags[i]! & FLAG_MISSING_LEFT) !== 0;
-      this.lft[i] = a.left[i]!;
+      lft[i] = a.left[i]! | 0;
       if ((a.flags[i]! & FLAG_CATEGORICAL) === 0) {
-        this.col[i] = 2 * f + (missingLeft ? 1 : 0);
-        this.tb[i] = rankOf(f, a.threshold[i]!);
+        co[i] = (2 * f + (missingLeft ? 1 : 0)) * BLOCK;
+        tb[i] = rankOf(f, a.threshold[i]!) | 0;
         continue;
       }
       const levels = levelCounts[f]!;
       if (levels > MASK_LEVELS) fitsKernel = false;
-      this.col[i] = 2 * f;
+      co[i] = 2 * f * BLOCK;
       const off = a.threshold[i]!;
       let mask = missingLeft ? 0 : 1;
       for (let c = 0; c < Math.min(levels, MASK_LEVELS); c++) {
         if (((a.catBits[off + (c >>> 5)]! >>> (c & 31)) & 1) === 0) mask |= 1 << (c + 1);
       }
-      this.cm[i] = mask;
+      cm[i] = mask;
     }
+    this.co = co;
+    this.tb = tb;
+    this.cm = cm;
+    this.lft = lft;
     this.generic = fitsKernel ? null : a;
-    this.depth = Int32Array.from(this.roots, (r) => this.treeDepth(r));
+    this.depth = this.roots.map((r) => this.treeDepth(r));
   }
 
   private treeDepth(node: number): number {
@@ -127,25 +142,23 @@ export class CompiledForest {
       }
       return;
     }
-    if (n === 1) {
-      this.prepare(x, 0, 1);
-      this.addOne(out);
-      return;
-    }
+    const { acc, k } = this;
     for (let b = 0; b < n; b += BLOCK) {
-      const e = Math.min(n, b + BLOCK);
-      this.prepare(x, b, e);
-      this.addBlock(e - b, b, out);
+      const rows = Math.min(n - b, BLOCK);
+      this.prepare(x, b, rows);
+      const o = b * k;
+      for (let j = 0; j < rows * k; j++) acc[j] = out[o + j]!;
+      if (rows === 1) this.addOne();
+      else this.addBlock(rows);
+      for (let j = 0; j < rows * k; j++) out[o + j] = acc[j]!;
     }
   }
 
-  /** Writes rows [i0, i1) of `x` into the prepared block (see the class comment). */
-  private prepare(x: Float64Array, i0: number, i1: number): void {
+  /** Writes `rows` rows of `x` from row `first` into the prepared block (see the class comment). */
+  private prepare(x: Float64Array, first: number, rows: number): void {
     const { block, cuts, categorical, p } = this;
-    const q = 2 * p;
-    for (let i = i0; i < i1; i++) {
-      const s = i * p;
-      const d = (i - i0) * q;
+    for (let j = 0; j < rows; j++) {
+      const s = (first + j) * p;
       for (let f = 0; f < p; f++) {
         const v = x[s + f]!;
         let right: number;
@@ -154,7 +167,7 @@ export class CompiledForest {
           right = categorical[f] === 1 ? 0 : MISSING_RIGHT;
           left = 0;
         } else if (categorical[f] === 1) {
-          right = left = v + 1;
+          right = left = (v + 1) | 0; // an integer, so the block stays a small-integer array
         } else {
           const o = f * 256;
           let r = 0;
@@ -168,30 +181,21 @@ export class CompiledForest {
           r += 1 & -(cuts[o + r]! < v);
           right = left = r + 1;
         }
-        block[d + 2 * f] = right;
-        block[d + 2 * f + 1] = left;
+        block[2 * f * BLOCK + j] = right;
+        block[(2 * f + 1) * BLOCK + j] = left;
       }
     }
   }
 
-  /** Walks every tree for the `rows` prepared rows; row j of the block is row `first + j` of `out`. */
-  private addBlock(rows: number, first: number, out: Float64Array): void {
-    const { col, tb, cm, lft, val, roots, depth, block, p, k } = this;
-    const q = 2 * p;
+  /** Walks every tree for the `rows` prepared rows, adding leaf values to `acc`. */
+  private addBlock(rows: number): void {
+    const { co, tb, cm, lft, val, roots, depth, block, acc, k } = this;
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t]!;
       const d = depth[t]!;
       const c = t % k;
       let j = 0;
       for (; j + 8 <= rows; j += 8) {
-        const a0 = j * q;
-        const a1 = a0 + q;
-        const a2 = a1 + q;
-        const a3 = a2 + q;
-        const a4 = a3 + q;
-        const a5 = a4 + q;
-        const a6 = a5 + q;
-        const a7 = a6 + q;
         let n0 = root;
         let n1 = root;
         let n2 = root;
@@ -201,14 +205,14 @@ export class CompiledForest {
         let n6 = root;
         let n7 = root;
         for (let s = 0; s < d; s++) {
-          const v0 = block[a0 + col[n0]!]!;
-          const v1 = block[a1 + col[n1]!]!;
-          const v2 = block[a2 + col[n2]!]!;
-          const v3 = block[a3 + col[n3]!]!;
-          const v4 = block[a4 + col[n4]!]!;
-          const v5 = block[a5 + col[n5]!]!;
-          const v6 = block[a6 + col[n6]!]!;
-          const v7 = block[a7 + col[n7]!]!;
+          const v0 = block[co[n0]! + j]!;
+          const v1 = block[co[n1]! + j + 1]!;
+          const v2 = block[co[n2]! + j + 2]!;
+          const v3 = block[co[n3]! + j + 3]!;
+          const v4 = block[co[n4]! + j + 4]!;
+          const v5 = block[co[n5]! + j + 5]!;
+          const v6 = block[co[n6]! + j + 6]!;
+          const v7 = block[co[n7]! + j + 7]!;
           n0 = lft[n0]! + (+(v0 > tb[n0]!) | ((cm[n0]! >>> v0) & 1));
           n1 = lft[n1]! + (+(v1 > tb[n1]!) | ((cm[n1]! >>> v1) & 1));
           n2 = lft[n2]! + (+(v2 > tb[n2]!) | ((cm[n2]! >>> v2) & 1));
@@ -218,31 +222,30 @@ export class CompiledForest {
           n6 = lft[n6]! + (+(v6 > tb[n6]!) | ((cm[n6]! >>> v6) & 1));
           n7 = lft[n7]! + (+(v7 > tb[n7]!) | ((cm[n7]! >>> v7) & 1));
         }
-        const o = (first + j) * k + c;
-        out[o]! += val[n0]!;
-        out[o + k]! += val[n1]!;
-        out[o + 2 * k]! += val[n2]!;
-        out[o + 3 * k]! += val[n3]!;
-        out[o + 4 * k]! += val[n4]!;
-        out[o + 5 * k]! += val[n5]!;
-        out[o + 6 * k]! += val[n6]!;
-        out[o + 7 * k]! += val[n7]!;
+        const o = j * k + c;
+        acc[o]! += val[n0]!;
+        acc[o + k]! += val[n1]!;
+        acc[o + 2 * k]! += val[n2]!;
+        acc[o + 3 * k]! += val[n3]!;
+        acc[o + 4 * k]! += val[n4]!;
+        acc[o + 5 * k]! += val[n5]!;
+        acc[o + 6 * k]! += val[n6]!;
+        acc[o + 7 * k]! += val[n7]!;
       }
       for (; j < rows; j++) {
-        const a = j * q;
         let node = root;
         for (let s = 0; s < d; s++) {
-          const v = block[a + col[node]!]!;
+          const v = block[co[node]! + j]!;
           node = lft[node]! + (+(v > tb[node]!) | ((cm[node]! >>> v) & 1));
         }
-        out[(first + j) * k + c]! += val[node]!;
+        acc[j * k + c]! += val[node]!;
       }
     }
   }
 
-  /** One prepared row: four trees walked together. */
-  private addOne(out: Float64Array): void {
-    const { col, tb, cm, lft, val, roots, depth, block, k } = this;
+  /** One prepared row (block row 0): four trees walked together. */
+  private addOne(): void {
+    const { co, tb, cm, lft, val, roots, depth, block, acc, k } = this;
     const trees = roots.length;
     let t = 0;
     for (; t + 4 <= trees; t += 4) {
@@ -252,57 +255,27 @@ export class CompiledForest {
       let n3 = roots[t + 3]!;
       const d = Math.max(depth[t]!, depth[t + 1]!, depth[t + 2]!, depth[t + 3]!);
       for (let s = 0; s < d; s++) {
-        const v0 = block[col[n0]!]!;
-        const v1 = block[col[n1]!]!;
-        const v2 = block[col[n2]!]!;
-        const v3 = block[col[n3]!]!;
+        const v0 = block[co[n0]!]!;
+        const v1 = block[co[n1]!]!;
+        const v2 = block[co[n2]!]!;
+        const v3 = block[co[n3]!]!;
         n0 = lft[n0]! + (+(v0 > tb[n0]!) | ((cm[n0]! >>> v0) & 1));
         n1 = lft[n1]! + (+(v1 > tb[n1]!) | ((cm[n1]! >>> v1) & 1));
         n2 = lft[n2]! + (+(v2 > tb[n2]!) | ((cm[n2]! >>> v2) & 1));
         n3 = lft[n3]! + (+(v3 > tb[n3]!) | ((cm[n3]! >>> v3) & 1));
       }
-      out[t % k]! += val[n0]!;
-      out[(t + 1) % k]! += val[n1]!;
-      out[(t + 2) % k]! += val[n2]!;
-      out[(t + 3) % k]! += val[n3]!;
+      acc[t % k]! += val[n0]!;
+      acc[(t + 1) % k]! += val[n1]!;
+      acc[(t + 2) % k]! += val[n2]!;
+      acc[(t + 3) % k]! += val[n3]!;
     }
     for (; t < trees; t++) {
       let node = roots[t]!;
       for (let s = 0; s < depth[t]!; s++) {
-        const v = block[col[node]!]!;
+        const v = block[co[node]!]!;
         node = lft[node]! + (+(v > tb[node]!) | ((cm[node]! >>> v) & 1));
       }
-      out[t % k]! += val[node]!;
+      acc[t % k]! += val[node]!;
     }
   }
-}
-
-/**
- * Each numeric feature's distinct finite thresholds, sorted and padded to 256 with +Infinity, and
- * the rank threshold of a node: x <= cuts[j] exactly when rank(x) <= j + 1; +Infinity (every
- * non-missing value goes left) maps to 255, above every rank. `fits` is false when a feature has
- * more than 254 thresholds or a -Infinity / NaN threshold (possible only in a hand-made file).
- */
-function thresholdRanks(
-  a: EnsembleArrays,
-  p: number,
-): { cuts: Float64Array; rankOf: (f: number, t: number) => number; fits: boolean } {
-  const sets = Array.from({ length: p }, () => new Set<number>());
-  let odd = false;
-  for (let i = 0; i < a.feature.length; i++) {
-    const f = a.feature[i]!;
-    const t = a.threshold[i]!;
-    if (f < 0 || (a.flags[i]! & FLAG_CATEGORICAL) !== 0) continue;
-    if (Number.isFinite(t)) sets[f]!.add(t);
-    else if (t !== Number.POSITIVE_INFINITY) odd = true;
-  }
-  const cuts = new Float64Array(256 * p).fill(Number.POSITIVE_INFINITY);
-  const index = sets.map((set, f) => {
-    const sorted = [...set].sort((x, y) => x - y);
-    cuts.set(sorted.slice(0, MAX_CUTS), f * 256);
-    return new Map(sorted.map((v, j) => [v, j + 1]));
-  });
-  const fits = !odd && sets.every((s) => s.size <= MAX_CUTS);
-  const rankOf = (f: number, t: number) => (Number.isFinite(t) ? index[f]!.get(t)! : 255);
-  return { cuts, rankOf, fits };
 }

@@ -2,11 +2,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadGbdtModel } from '../gbdt-model.js';
 
+/** Predict `rows` rows of `x` from row `xStart` into `out` from row `outStart`. */
 interface Task {
   readonly x: Float64Array;
   readonly out: Float64Array;
-  readonly start: number;
-  readonly end: number;
+  readonly xStart: number;
+  readonly outStart: number;
+  readonly rows: number;
 }
 
 const model = loadGbdtModel(workerData.model as Uint8Array);
@@ -14,8 +16,12 @@ const p = model.features.length;
 const k = model.outputWidth;
 parentPort!.on('message', (task: Task) => {
   try {
-    const { x, out, start, end } = task;
-    model.predictEncoded(x.subarray(start * p, end * p), end - start, out.subarray(start * k, end * k));
+    const { x, out, xStart, outStart, rows } = task;
+    model.predictEncoded(
+      x.subarray(xStart * p, (xStart + rows) * p),
+      rows,
+      out.subarray(outStart * k, (outStart + rows) * k),
+    );
     parentPort!.postMessage({ ok: true });
   } catch (error) {
     const e = error as { code?: string; message?: string };
