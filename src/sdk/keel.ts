@@ -155,7 +155,15 @@ export class Keel {
    * definitions folder (code loaded only when on-demand views need it). The offline store opens on
    * first use.
    */
-  async features(options: { readonly actor?: string } = {}): Promise<FeatureStore> {
+  async features(
+    options: {
+      readonly actor?: string;
+      /** The definitions folder (default `features/`); see `openFeatureStore`. */
+      readonly repository?: string | null;
+      /** When to run the definitions' code (default `when-needed`: only for on-demand views). */
+      readonly loadCode?: 'always' | 'when-needed' | 'never';
+    } = {},
+  ): Promise<FeatureStore> {
     const [metadata, online] = await Promise.all([this.store('metadata'), this.store('online')]);
     return openFeatureStore({
       metadata,
@@ -165,6 +173,8 @@ export class Keel {
       root: this.ctx.root,
       log: this.ctx.log,
       actor: options.actor ?? osUser() ?? 'unknown',
+      ...(options.repository !== undefined ? { repository: options.repository } : {}),
+      ...(options.loadCode ? { loadCode: options.loadCode } : {}),
     });
   }
 

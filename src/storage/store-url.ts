@@ -59,3 +59,16 @@ function splitOnce(s: string, sep: string): [string, string?] {
   const i = s.indexOf(sep);
   return i < 0 ? [s] : [s.slice(0, i), s.slice(i + 1)];
 }
+
+/** Refuses query parameters a store does not know (`KEEL_STORE_BAD_URL` naming the one and the known ones). */
+export function checkKnownParams(url: StoreUrl, known: readonly string[], store: string): void {
+  for (const key of Object.keys(url.params)) {
+    if (!known.includes(key)) {
+      throw new KeelError(
+        'KEEL_STORE_BAD_URL',
+        `Unknown parameter "${key}" in the ${store} URL ${url.redacted}. Known: ${known.join(', ')}.`,
+        { details: { url: url.redacted, param: key, known } },
+      );
+    }
+  }
+}

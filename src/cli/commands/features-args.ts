@@ -1,10 +1,5 @@
 import { KeelError } from '../../core/index.js';
-import {
-  type FeatureRequest,
-  type FeatureStore,
-  openFeatureStore,
-  parseInstant,
-} from '../../features/index.js';
+import { type FeatureRequest, type FeatureStore, parseInstant } from '../../features/index.js';
 import type { CliContext } from '../cli-context.js';
 
 /** `--repo` and `--json`. */
@@ -19,16 +14,9 @@ export async function cliFeatureStore(
   loadCode: 'always' | 'when-needed' | 'never',
 ): Promise<{ store: FeatureStore; now: number }> {
   const keel = await cli.keel();
-  const [metadata, online] = await Promise.all([keel.store('metadata'), keel.store('online')]);
-  const store = await openFeatureStore({
-    metadata,
-    online,
-    offline: () => keel.store('offline'),
-    clock: keel.ctx.clock,
-    root: keel.ctx.root,
+  const store = await keel.features({
     repository: repo ?? null,
     loadCode,
-    log: keel.ctx.log,
     actor: cli.io.env.KEEL_USER ?? cli.io.env.USER ?? 'cli',
   });
   return { store, now: keel.ctx.clock.now() };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type Frame, KeelError, numberColumn } from '../../core/index.js';
 import { loadExpectations, validateFrame } from '../../data/index.js';
-import { type FeatureStore, openFeatureStore } from '../../features/index.js';
+import type { FeatureStore } from '../../features/index.js';
 import {
   applyLearningPolicy,
   type LearningPolicy,
@@ -52,18 +52,7 @@ export async function featuresStep(n: Narrator, keel: Keel, world: DemoWorld): P
     'features/fraud.yaml defines user and merchant statistics. Training joins them as of each transaction\n' +
       '(no leakage from the future); the server reads the same values from the online store at prediction time.',
   );
-  const [metadata, online] = await Promise.all([keel.store('metadata'), keel.store('online')]);
-  const store = await openFeatureStore({
-    metadata,
-    online,
-    offline: () => keel.store('offline'),
-    clock: keel.ctx.clock,
-    root: keel.ctx.root,
-    repository: 'features',
-    loadCode: 'always',
-    log: keel.ctx.log,
-    actor: 'demo',
-  });
+  const store = await keel.features({ repository: 'features', loadCode: 'always', actor: 'demo' });
   const applied = await store.apply();
   n.say(
     `Applied ${applied.plan.changes.length} definitions: ${applied.plan.changes.map((c) => `${c.kind} ${c.name}`).join(', ')}.`,

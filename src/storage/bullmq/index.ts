@@ -1,6 +1,7 @@
 import { KeelError } from '../../core/index.js';
 import type { Queue } from '../contracts/index.js';
 import type { DriverSpec } from '../driver.js';
+import { checkKnownParams } from '../store-url.js';
 
 const PREFIX_RE = /^[A-Za-z0-9_.-]{1,100}$/;
 const KNOWN_PARAMS = ['prefix', 'timeoutMs'];
@@ -17,15 +18,7 @@ export const bullmqQueueDriver: DriverSpec<Queue> = {
   example: 'bullmq://127.0.0.1:6379/0?prefix=keel',
   capabilities: { shared: true, durable: true },
   async open(url, options) {
-    for (const key of Object.keys(url.params)) {
-      if (!KNOWN_PARAMS.includes(key)) {
-        throw new KeelError(
-          'KEEL_STORE_BAD_URL',
-          `Unknown parameter "${key}" in the queue URL ${url.redacted}. Known: ${KNOWN_PARAMS.join(', ')}.`,
-          { details: { url: url.redacted, parameter: key, known: KNOWN_PARAMS } },
-        );
-      }
-    }
+    checkKnownParams(url, KNOWN_PARAMS, 'queue');
     const prefix = url.params.prefix ?? 'keel';
     if (!PREFIX_RE.test(prefix)) {
       throw new KeelError(

@@ -2,6 +2,7 @@ import { KeelError } from '../../core/index.js';
 import { positiveIntParam } from '../cache-validation.js';
 import type { OfflineStore } from '../contracts/index.js';
 import type { DriverSpec } from '../driver.js';
+import { checkKnownParams } from '../store-url.js';
 
 const KNOWN_PARAMS = ['threads', 'memory_limit'];
 
@@ -16,15 +17,7 @@ export const duckdbOfflineDriver: DriverSpec<OfflineStore> = {
   example: 'duckdb:.keel/offline',
   capabilities: { durableLog: true },
   async open(url) {
-    for (const key of Object.keys(url.params)) {
-      if (!KNOWN_PARAMS.includes(key)) {
-        throw new KeelError(
-          'KEEL_STORE_BAD_URL',
-          `Unknown parameter "${key}" in the offline store URL ${url.redacted}. Known: ${KNOWN_PARAMS.join(', ')}.`,
-          { details: { url: url.redacted, param: key, known: KNOWN_PARAMS } },
-        );
-      }
-    }
+    checkKnownParams(url, KNOWN_PARAMS, 'offline store');
     const memoryLimit = url.params.memory_limit;
     if (memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
       throw new KeelError(

@@ -1,6 +1,7 @@
 import { KeelError } from '../../core/index.js';
 import type { OnlineStore } from '../contracts/index.js';
 import type { DriverSpec } from '../driver.js';
+import { checkKnownParams } from '../store-url.js';
 
 const KNOWN_PARAMS = ['busy_timeout'];
 
@@ -15,15 +16,7 @@ export const sqliteOnlineDriver: DriverSpec<OnlineStore> = {
   example: 'sqlite:.keel/online.db',
   capabilities: { shared: true, atomicBatch: true, embedded: true },
   async open(url) {
-    for (const key of Object.keys(url.params)) {
-      if (!KNOWN_PARAMS.includes(key)) {
-        throw new KeelError(
-          'KEEL_STORE_BAD_URL',
-          `Unknown parameter "${key}" in the online store URL ${url.redacted}. Known: ${KNOWN_PARAMS.join(', ')}.`,
-          { details: { url: url.redacted, param: key, known: KNOWN_PARAMS } },
-        );
-      }
-    }
+    checkKnownParams(url, KNOWN_PARAMS, 'online store');
     const busy = url.params.busy_timeout ?? '5000';
     if (!/^\d+$/.test(busy)) {
       throw new KeelError(

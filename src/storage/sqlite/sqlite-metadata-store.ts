@@ -3,6 +3,7 @@ import type { MetadataStore } from '../contracts/index.js';
 import type { OpenStoreOptions } from '../driver.js';
 import { openSqlMetadataStore } from '../sql/index.js';
 import type { StoreUrl } from '../store-url.js';
+import { checkKnownParams } from '../store-url.js';
 import { SqliteDriver } from './sqlite-driver.js';
 
 const KNOWN_PARAMS = ['busy_timeout'];
@@ -12,15 +13,7 @@ export async function openSqliteMetadataStore(
   url: StoreUrl,
   options: OpenStoreOptions,
 ): Promise<MetadataStore> {
-  for (const key of Object.keys(url.params)) {
-    if (!KNOWN_PARAMS.includes(key)) {
-      throw new KeelError(
-        'KEEL_STORE_BAD_URL',
-        `Unknown parameter "${key}" in the metadata store URL ${url.redacted}. Known: ${KNOWN_PARAMS.join(', ')}.`,
-        { details: { url: url.redacted, param: key, known: KNOWN_PARAMS } },
-      );
-    }
-  }
+  checkKnownParams(url, KNOWN_PARAMS, 'metadata store');
   const busy = url.params.busy_timeout;
   if (busy !== undefined && !/^\d+$/.test(busy)) {
     throw new KeelError(
