@@ -76,7 +76,7 @@ export const registerDemoCommand = (program: Command, cli: CliContext): void => 
   program
     .command('demo')
     .description('run the whole ML lifecycle end to end on embedded stores, narrated (npm start)')
-    .option('--fast', 'smaller data and fewer trials (about a minute)')
+    .option('--fast', 'less history and 4 trials (what the end-to-end test runs)')
     .option('--rows <n>', 'transactions of history (the traffic scales with it)')
     .option('--dir <dir>', 'project folder to create (replaced on the next run)', '.keel/demo')
     .option('--port <n>', 'HTTP port (a free one when it is taken)', '8080')
