@@ -47,7 +47,9 @@ export class InferenceEngine extends EngineCatalog {
     const deployments = new DeploymentManager(models, clock, events, log, retryBaseMs);
     super(models, deployments, options.deployments ?? null, clock, log);
     this.pollIntervalMs = options.pollIntervalMs ?? 2000;
-    const cache = options.cache ? new PredictionCache(options.cache.store, { ...options.cache, log }) : null;
+    const cache = options.cache
+      ? new PredictionCache(options.cache.store, { clock, ...options.cache, log })
+      : null;
     this.cache = cache;
     this.runner = new RequestRunner({
       events,
@@ -217,6 +219,19 @@ export class InferenceEngine extends EngineCatalog {
     request: unknown,
     options: PredictOptions = {},
   ): Promise<InferResponse> {
+    return this.inferNow(name, version, request, options);
+  }
+
+  /**
+   * `infer` for hot paths: answers synchronously when it can (native models without the cache, no
+   * promise turn), else with a promise; errors before any asynchronous step are thrown.
+   */
+  inferNow(
+    name: string,
+    version: string | number | undefined,
+    request: unknown,
+    options: PredictOptions = {},
+  ): InferResponse | Promise<InferResponse> {
     this.runner.checkState();
     const decoded = decodeInferRequest(request, this.maxElements);
     const target =

@@ -116,16 +116,19 @@ export class EventHub {
 
   /** Calls every listener of the event's type. */
   emit(event: EngineEvent): void {
-    for (const key of [event.type, '*'] as const) {
-      const set = this.byType.get(key);
-      if (!set) continue;
-      for (const l of set) {
-        try {
-          l(event);
-        } catch {
-          // A listener's failure must never reach serving.
-        }
-      }
+    const typed = this.byType.get(event.type);
+    if (typed) callAll(typed, event);
+    const all = this.byType.get('*');
+    if (all) callAll(all, event);
+  }
+}
+
+function callAll(listeners: ReadonlySet<EngineListener>, event: EngineEvent): void {
+  for (const l of listeners) {
+    try {
+      l(event);
+    } catch {
+      // A listener's failure must never reach serving.
     }
   }
 }

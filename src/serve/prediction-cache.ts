@@ -1,6 +1,7 @@
-import type { Logger } from '../core/index.js';
+import { type Clock, type Logger, systemClock } from '../core/index.js';
 import type { CacheStore } from '../storage/index.js';
 import { decodeBatch, encodeBatch } from './internal/batch-codec.js';
+import { exactRowsKey, NearCache } from './internal/near-cache.js';
 import { type CacheScope, cacheKeys } from './internal/row-keys.js';
 import { concatBatches, gatherRows, sliceBatch } from './internal/tensor-ops.js';
 import type { TensorBatch } from './tensor.js';
@@ -13,6 +14,16 @@ export interface PredictionCacheOptions {
   readonly ttlMs?: number;
   /** Where cache-store failures are reported (at most once a minute). */
   readonly log?: Logger;
+  /**
+   * The clock the store expires entries on; in-process copies expire on it too. Default the
+   * engine's clock (the SDK opens the store and the engine on the same one).
+   */
+  readonly clock?: Clock;
+  /**
+   * Most outputs this process keeps in memory beside the store (the ones it wrote, until their TTL),
+   * answered without hashing or a store round trip. Default 10,000; 0 turns the in-process copy off.
+   */
+  readonly nearEntries?: number;
 }
 
 /** Counters of the prediction cache (Triton's `nv_cache_*`). */
@@ -47,6 +58,7 @@ export class PredictionCache {
   private readonly ttlMs: number;
   private readonly inflight = new Map<string, Promise<TensorBatch>>();
   private lastWarnAt = Number.NEGATIVE_INFINITY;
+  private readonly near: NearCache;
 
   constructor(
     readonly store: CacheStore,
@@ -54,14 +66,56 @@ export class PredictionCache {
   ) {
     this.namespace = options.namespace ?? 'predictions';
     this.ttlMs = options.ttlMs ?? 60_000;
+    this.near = new NearCache(options.clock ?? systemClock, options.nearEntries ?? 10_000);
   }
 
-  /** The output for `input`, from the store where possible, else from `compute` (called at most once). */
-  async predict(
+  /**
+   * The output for `input`, from the store where possible, else from `compute` (called at most once).
+   * Answers synchronously when every row is held in process (see `NearCache`).
+   */
+  predict(
     scope: CacheScope,
     input: TensorBatch,
     perRow: boolean,
     compute: (batch: TensorBatch) => TensorBatch | Promise<TensorBatch>,
+  ): CachedOutput | Promise<CachedOutput> {
+    const exact = this.nearKeys(scope, input, perRow);
+    const held = this.nearHits(exact);
+    if (held !== null) {
+      // Counted as the store path counts them: distinct rows when per row, else the batch's rows.
+      this.stats.hits += !perRow ? input.rows : held.length === 1 ? 1 : new Set(exact).size;
+      return { output: perRow ? concatBatches(held) : held[0]!, cached: true };
+    }
+    return this.predictFromStore(scope, input, perRow, compute, exact);
+  }
+
+  /** Exact in-process keys (one per row when `perRow`), or null when the in-process copy is off. */
+  private nearKeys(scope: CacheScope, input: TensorBatch, perRow: boolean): string[] | null {
+    if (this.near.disabled) return null;
+    if (!perRow) return [exactRowsKey(scope, input, 0, input.rows)];
+    const keys = new Array<string>(input.rows);
+    for (let i = 0; i < input.rows; i++) keys[i] = exactRowsKey(scope, input, i, 1);
+    return keys;
+  }
+
+  /** Every key's held output, or null unless all are held. */
+  private nearHits(exact: readonly string[] | null): TensorBatch[] | null {
+    if (exact === null) return null;
+    const out = new Array<TensorBatch>(exact.length);
+    for (let i = 0; i < exact.length; i++) {
+      const hit = this.near.get(exact[i]!);
+      if (hit === undefined) return null;
+      out[i] = hit;
+    }
+    return out;
+  }
+
+  private async predictFromStore(
+    scope: CacheScope,
+    input: TensorBatch,
+    perRow: boolean,
+    compute: (batch: TensorBatch) => TensorBatch | Promise<TensorBatch>,
+    exact: readonly string[] | null,
   ): Promise<CachedOutput> {
     const keys = cacheKeys(scope, input, perRow);
     const unique: string[] = [];
@@ -91,7 +145,10 @@ export class PredictionCache {
         this.stats.coalesced += perRow ? 1 : input.rows;
       } else missing.push(s);
     }
-    if (missing.length > 0) this.computeMissing(input, perRow, unique, firstRow, missing, parts, compute);
+    if (missing.length > 0) {
+      const near = exact === null ? null : missing.map((s) => exact[firstRow[s]!]!);
+      this.computeMissing(input, perRow, unique, firstRow, missing, parts, compute, near);
+    }
     const resolved = await Promise.all(parts);
     const output = perRow ? concatBatches(rowSlot.map((s) => resolved[s]!)) : resolved[0]!;
     return { output, cached: missing.length === 0 && parts.every((p) => !(p instanceof Promise)) };
@@ -105,6 +162,7 @@ export class PredictionCache {
     missing: readonly number[],
     parts: (TensorBatch | Promise<TensorBatch>)[],
     compute: (batch: TensorBatch) => TensorBatch | Promise<TensorBatch>,
+    near: readonly string[] | null,
   ): void {
     this.stats.misses += perRow ? missing.length : input.rows;
     const sub = perRow
@@ -122,7 +180,10 @@ export class PredictionCache {
     });
     all
       .then((out) =>
-        this.write(missing.map((s, j) => ({ key: unique[s]!, batch: perRow ? sliceBatch(out, j, 1) : out }))),
+        this.write(
+          missing.map((s, j) => ({ key: unique[s]!, batch: perRow ? sliceBatch(out, j, 1) : out })),
+          near,
+        ),
       )
       .catch(() => undefined)
       .finally(() => {
@@ -150,15 +211,28 @@ export class PredictionCache {
     }
   }
 
-  private async write(entries: readonly { key: string; batch: TensorBatch }[]): Promise<void> {
+  /**
+   * Writes computed outputs to the store; once the store holds them, this process keeps its own
+   * copy (decoded from the stored bytes, so it shares no buffer with the request) under `near`.
+   */
+  private async write(
+    entries: readonly { key: string; batch: TensorBatch }[],
+    near: readonly string[] | null,
+  ): Promise<void> {
+    const expiresAt = this.near.now() + this.ttlMs;
+    let values: Uint8Array[];
     try {
+      values = entries.map((e) => encodeBatch(e.batch));
       await this.store.set(
         this.namespace,
-        entries.map((e) => ({ key: e.key, value: encodeBatch(e.batch), ttlMs: this.ttlMs })),
+        entries.map((e, i) => ({ key: e.key, value: values[i]!, ttlMs: this.ttlMs })),
       );
     } catch (error) {
       this.failed(error);
+      return;
     }
+    if (near === null) return;
+    for (let i = 0; i < near.length; i++) this.near.set(near[i]!, decodeBatch(values[i]!), expiresAt);
   }
 
   private failed(error: unknown): void {

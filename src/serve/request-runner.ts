@@ -1,7 +1,7 @@
 import { type Clock, KeelError } from '../core/index.js';
 import type { DeploymentServeOptions } from './deployment-manager.js';
 import type { EngineState, PredictOptions, PredictResult } from './engine-options.js';
-import type { EventHub } from './events.js';
+import type { EngineEvent, EventHub } from './events.js';
 import { type DecodedRequest, encodeOutputs } from './internal/oip-codec.js';
 import { assertRowCount, assertRunning } from './internal/request-checks.js';
 import type { LoadedModel } from './loaded-model.js';
@@ -44,6 +44,8 @@ export class RequestRunner {
   readonly random: () => number;
   private inflight = 0;
   private idle: (() => void) | null = null;
+  /** Events waiting for the next turn (see `emitLater`). */
+  private later: EngineEvent[] = [];
 
   constructor(private readonly deps: RequestRunnerDeps) {
     this.random = deps.random;
@@ -247,24 +249,36 @@ export class RequestRunner {
     rows = result.outputs.length,
   ): void {
     const latencyUs = Math.round((performance.now() - started) * 1000);
-    const at = this.deps.clock.now();
-    setImmediate(() =>
-      this.deps.events.emit({
-        type: 'prediction',
-        deployment: result.deployment,
-        model: result.model,
-        version: result.version,
-        variant: result.variant,
-        requestId: options.requestId ?? null,
-        records,
-        outputs: records ? result.outputs : null,
-        rows,
-        cached: result.cached,
-        latencyUs,
-        at,
-      }),
-    );
+    this.emitLater({
+      type: 'prediction',
+      deployment: result.deployment,
+      model: result.model,
+      version: result.version,
+      variant: result.variant,
+      requestId: options.requestId ?? null,
+      records,
+      outputs: records ? result.outputs : null,
+      rows,
+      cached: result.cached,
+      latencyUs,
+      at: this.deps.clock.now(),
+    });
   }
+
+  /**
+   * Emits at the next event-loop turn (after the answer was written), in order; the events of one
+   * turn share one `setImmediate` instead of one each.
+   */
+  private emitLater(event: EngineEvent): void {
+    this.later.push(event);
+    if (this.later.length === 1) setImmediate(this.emitQueued);
+  }
+
+  private readonly emitQueued = (): void => {
+    const events = this.later;
+    this.later = [];
+    for (const e of events) this.deps.events.emit(e);
+  };
 
   /**
    * Waits for in-flight requests; after `timeoutMs` fails the still-queued ones with 503 and waits

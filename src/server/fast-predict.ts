@@ -2,10 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KeelError, toKeelError } from '../core/index.js';
 import type { InferResponse, PredictResult } from '../serve/index.js';
 import { retryAfterSeconds } from './http-errors.js';
+import { plainJson } from './plain-json.js';
 import { PREDICT_ROUTE, serializePredict } from './routes/predict.js';
 import { type AnsweredBy, predictOptions, predictRecords, type ServerContext } from './server-context.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The request id echoed in `x-request-id`, carried on the response until its headers are written. */
+const REQUEST_ID = Symbol('keel.requestId');
+type FastResponse = ServerResponse & { [REQUEST_ID]?: string };
+
+function requestIdOf(res: ServerResponse): string | undefined {
+  return (res as FastResponse)[REQUEST_ID];
+}
 
 /** Route template of OIP inference without a version (a metrics label). */
 export const INFER_ROUTE = '/v2/models/:name/infer';
@@ -109,25 +118,43 @@ export function fastPredict(ctx: ServerContext, bodyLimitBytes: number, fallback
     const e = toKeelError(error);
     const retry = retryAfterSeconds(e);
     const text = JSON.stringify(e.toJSON());
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-    };
+    const headers: Record<string, string | number> = {};
+    const id = requestIdOf(res);
+    if (id !== undefined) headers['x-request-id'] = id;
+    headers['content-type'] = 'application/json; charset=utf-8';
+    headers['content-length'] = Buffer.byteLength(text);
     if (retry !== null) headers['retry-after'] = String(retry);
     if (e.code === 'KEEL_INTERNAL')
       ctx.log.error({ err: error, route: r.route, name: r.name }, 'inference failed');
-    res.writeHead(e.status, headers).end(text);
+    try {
+      res.writeHead(e.status, headers).end(text);
+    } catch {
+      res.destroy();
+    }
     observer?.request(r.route, r.name, null, e.status, (performance.now() - started) / 1000, e.code);
   };
 
+  // Every header goes to `writeHead` in one object (no `setHeader` before it): Node then stores
+  // them as given instead of validating and copying each one through its progressive-header table.
   const send = (res: ServerResponse, r: FastRoute, text: string, by: AnsweredBy, started: number): void => {
     try {
-      const headers: Record<string, string | number> = {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-        'keel-model': by.model,
-        'keel-model-version': by.version,
-      };
+      const id = requestIdOf(res);
+      const length = Buffer.byteLength(text);
+      const headers: Record<string, string | number> =
+        id === undefined
+          ? {
+              'content-type': 'application/json; charset=utf-8',
+              'content-length': length,
+              'keel-model': by.model,
+              'keel-model-version': by.version,
+            }
+          : {
+              'x-request-id': id,
+              'content-type': 'application/json; charset=utf-8',
+              'content-length': length,
+              'keel-model': by.model,
+              'keel-model-version': by.version,
+            };
       if (by.variant !== null) headers['keel-variant'] = by.variant;
       res.writeHead(200, headers).end(text);
     } catch (error) {
@@ -148,14 +175,18 @@ export function fastPredict(ctx: ServerContext, bodyLimitBytes: number, fallback
     if (r.route === PREDICT_ROUTE) {
       const p = result as PredictResult;
       send(res, r, serializePredict(p), p, started);
-    } else send(res, r, JSON.stringify(result), inferAnswer(r.name, result as InferResponse), started);
+    } else send(res, r, plainJson(result), inferAnswer(r.name, result as InferResponse), started);
   };
 
   /** Starts the engine call; may answer synchronously (native models) or throw a request error. */
-  const call = (req: IncomingMessage, r: FastRoute, body: unknown): PredictResult | Promise<unknown> => {
+  const call = (
+    req: IncomingMessage,
+    r: FastRoute,
+    body: unknown,
+  ): PredictResult | InferResponse | Promise<unknown> => {
     if (r.route !== PREDICT_ROUTE) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('body must be object.');
-      return engine.infer(r.name, r.version, body, predictOptions(req.headers, undefined));
+      return engine.inferNow(r.name, r.version, body, predictOptions(req.headers, undefined));
     }
     const checked = checkPredictBody(body);
     return predictRecords(ctx, r.name, checked.instances, req.headers, checked.key);
@@ -175,7 +206,7 @@ export function fastPredict(ctx: ServerContext, bodyLimitBytes: number, fallback
       fail(res, bad(`The request body is not valid JSON: ${(error as Error).message}.`), r, started);
       return;
     }
-    let result: PredictResult | Promise<unknown>;
+    let result: PredictResult | InferResponse | Promise<unknown>;
     try {
       guard.enter();
       try {
@@ -225,7 +256,7 @@ export function fastPredict(ctx: ServerContext, bodyLimitBytes: number, fallback
         id = requestIds();
         req.headers['x-request-id'] = id;
       }
-      res.setHeader('x-request-id', id);
+      (res as FastResponse)[REQUEST_ID] = id;
     }
     let first: Buffer | null = null;
     let rest: Buffer[] | null = null;

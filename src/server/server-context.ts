@@ -59,12 +59,12 @@ export function predictOptions(h: IncomingHttpHeaders, key: unknown): PredictOpt
   const variant = h['x-keel-variant'];
   const requestId = h['x-request-id'];
   if (variant === undefined && requestId === undefined && key === undefined) return { headers: h };
-  return {
-    headers: h,
-    ...(typeof variant === 'string' ? { variant } : {}),
-    ...(typeof requestId === 'string' ? { requestId } : {}),
-    ...(typeof key === 'string' ? { requestKey: key } : {}),
-  };
+  // Built by assignment, not spreads: this runs on every request.
+  const options: { -readonly [K in keyof PredictOptions]: PredictOptions[K] } = { headers: h };
+  if (typeof variant === 'string') options.variant = variant;
+  if (typeof requestId === 'string') options.requestId = requestId;
+  if (typeof key === 'string') options.requestKey = key;
+  return options;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeelError, ManualClock, valueAt } from '../../src/core/index.js';
+import { KeelError, ManualClock, systemClock, valueAt } from '../../src/core/index.js';
 import { readFrame } from '../../src/data/index.js';
 import {
   batchesFrame,
@@ -152,6 +152,57 @@ describe('prediction log', () => {
     const rows = (result: string) =>
       samples.find((s) => s.name === 'keel_prediction_log_rows_total' && s.labels.result === result)?.value;
     expect([rows('enqueued'), rows('sampled_out'), rows('dropped')]).toEqual([1, 2, 1]);
+  });
+
+  it('publishes the requests of a few milliseconds as one message, and a full batch at the next turn', async () => {
+    const clock = new ManualClock(DAY1);
+    const inner = new MemoryStreamStore(clock);
+    const published: number[] = [];
+    const counting: StreamStore = Object.assign(Object.create(inner) as StreamStore, {
+      publish: (topic: string, payloads: readonly Uint8Array[]) => {
+        published.push(payloads.length);
+        return inner.publish(topic, payloads);
+      },
+    });
+    const logger = new PredictionLogger({ stream: counting, clock, publishDelayMs: 30, maxBatch: 4 });
+    for (let i = 0; i < 3; i++) logger.record(entry(i, DAY1));
+    await new Promise((r) => setImmediate(r));
+    expect(published).toEqual([]); // not a full batch: waits for the delay
+    await waitFor(() => logger.stats.published === 3);
+    expect(published).toEqual([1]);
+    for (let i = 0; i < 4; i++) logger.record(entry(i, DAY1));
+    await new Promise((r) => setImmediate(r));
+    await waitFor(() => logger.stats.published === 7, 1_000, 1);
+    expect(published).toEqual([1, 1]);
+    logger.record(entry(9, DAY1));
+    await logger.close(); // publishes at once, leaves no timer behind
+    expect(logger.stats.published).toBe(8);
+    expect(await inner.pending('predictions', 'x')).toBe(3);
+  });
+
+  it('a running sink gathers messages while it holds rows and writes them all at the interval', {
+    timeout: 20_000,
+  }, async () => {
+    const stream = new MemoryStreamStore(systemClock);
+    const offline = join(root, `offline-${n++}`);
+    const logger = new PredictionLogger({ stream, clock: systemClock, publishDelayMs: 0 });
+    const sink = predictionLogSink({ stream, offline, clock: systemClock, flushIntervalMs: 300 });
+    sink.start();
+    for (let i = 0; i < 5; i++) {
+      logger.record(entry(i, DAY1));
+      await logger.flush();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await waitFor(() => sink.stats.rowsWritten === 5);
+    expect(sink.stats.filesWritten).toBe(1);
+    expect(await stream.pending('predictions', 'prediction-log-sink')).toBe(0);
+    logger.record(entry(5, DAY1));
+    await logger.flush();
+    await waitFor(async () => (await stream.pending('predictions', 'prediction-log-sink')) === 1);
+    const stopping = Date.now();
+    await sink.stop(); // cuts the gathering sleep short and writes what it holds
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+    expect(sink.stats.rowsWritten).toBe(6);
   });
 
   it('keeps and retries a batch when publishing fails', async () => {

@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
 import type { TensorBatch } from '../../src/serve/index.js';
 import { decodeBatch, encodeBatch } from '../../src/serve/internal/batch-codec.js';
+import { exactRowsKey, NearCache } from '../../src/serve/internal/near-cache.js';
 import type { CacheStore } from '../../src/storage/index.js';
 import { MemoryCacheStore } from '../../src/storage/index.js';
 import { waitFor } from '../helpers/poll.js';
 import { classifier, regression, startEngine } from './helpers/engine.js';
 import { Gate, gatedPredictors, MemoryRegistry } from './helpers/memory-registry.js';
 
-async function cachedEngine(store: CacheStore, registry: MemoryRegistry, gate?: Gate) {
+// `clock` is the store's: the cache's in-process copies expire on it too.
+async function cachedEngine(store: CacheStore, registry: MemoryRegistry, gate?: Gate, clock?: ManualClock) {
   return startEngine(registry, {
-    cache: { store, ttlMs: 1000 },
+    cache: { store, ttlMs: 1000, ...(clock ? { clock } : {}) },
     modelDefaults: { cache: true },
     ...(gate ? { gate } : {}),
   });
@@ -26,7 +28,7 @@ describe('prediction cache', () => {
       options: { extraFields: 'ignore' },
     });
     registry.setAlias('m', 'prod', 1);
-    const engine = await cachedEngine(new MemoryCacheStore(clock), registry);
+    const engine = await cachedEngine(new MemoryCacheStore(clock), registry, undefined, clock);
     const first = await engine.predictDeployment('live', [{ x0: 1, x1: 2 }]);
     expect(first.cached).toBe(false);
     const again = await engine.predictDeployment('live', [{ x1: 2.0, x0: 1, request_id: 'abc' }]);
@@ -122,6 +124,88 @@ describe('prediction cache', () => {
       });
     }
     await waitFor(() => engine.cacheStats()!.errors === 6);
+  });
+
+  it('answers inputs it wrote from its own copy: synchronously, without a store read, until the TTL', async () => {
+    const clock = new ManualClock();
+    const inner = new MemoryCacheStore(clock);
+    let reads = 0;
+    const counting: CacheStore = Object.assign(Object.create(inner) as CacheStore, {
+      get: (namespace: string, keys: readonly string[]) => {
+        reads++;
+        return inner.get(namespace, keys);
+      },
+    });
+    const registry = new MemoryRegistry();
+    registry.addLinear('m', regression(0));
+    registry.put('live', { variants: [{ name: 'primary', ref: 'm', weight: 1 }] });
+    const engine = await cachedEngine(counting, registry, undefined, clock);
+    const first = await engine.predictDeployment('live', [{ x0: 1, x1: 2 }]);
+    expect(first).toMatchObject({ cached: false, outputs: [{ value: 5 }] });
+    await new Promise((r) => setImmediate(r)); // the store write settles after the answer
+    const readsBefore = reads;
+    const again = engine.predictDeploymentNow('live', [{ x1: 2, x0: 1.0 }]);
+    expect(again).toEqual({ ...first, cached: true });
+    expect(reads).toBe(readsBefore);
+    // A multi-row request answers from the copy only when every row is held.
+    expect(
+      engine.predictDeploymentNow('live', [
+        { x0: 1, x1: 2 },
+        { x0: 1, x1: 2 },
+      ]),
+    ).toMatchObject({
+      cached: true,
+      outputs: [{ value: 5 }, { value: 5 }],
+    });
+    const mixed = engine.predictDeploymentNow('live', [
+      { x0: 1, x1: 2 },
+      { x0: 0, x1: 0 },
+    ]);
+    expect(mixed).toBeInstanceOf(Promise);
+    expect(await mixed).toMatchObject({ cached: false, outputs: [{ value: 5 }, { value: 0 }] });
+    await clock.advance(1000);
+    const expired = engine.predictDeploymentNow('live', [{ x0: 1, x1: 2 }]);
+    expect(expired).toBeInstanceOf(Promise);
+    expect(await expired).toMatchObject({ cached: false });
+  });
+
+  it('keeps no copy of what the store refused, and a bounded number of copies', async () => {
+    const clock = new ManualClock();
+    const near = new NearCache(clock, 2);
+    const batch = (v: number): TensorBatch => ({
+      rows: 1,
+      tensors: [{ name: 'value', datatype: 'FP64', shape: [1], data: new Float64Array([v]) }],
+    });
+    near.set('a', batch(1), clock.now() + 10);
+    near.set('b', batch(2), clock.now() + 10);
+    near.set('c', batch(3), clock.now() + 10);
+    expect([near.get('a'), near.get('b')?.rows, near.get('c')?.rows]).toEqual([undefined, 1, 1]);
+    await clock.advance(10);
+    expect(near.get('b')).toBeUndefined();
+    expect(near.size).toBe(1);
+
+    const scope = { model: 'm', version: 1, artifactDigest: 'd' };
+    const x = (values: number[]): TensorBatch => ({
+      rows: values.length,
+      tensors: [{ name: 'x', datatype: 'FP64', shape: [values.length, 1], data: new Float64Array(values) }],
+    });
+    expect(exactRowsKey(scope, x([1, 2]), 1, 1)).toBe(exactRowsKey(scope, x([2]), 0, 1));
+    expect(exactRowsKey(scope, x([1]), 0, 1)).not.toBe(exactRowsKey(scope, x([-0]), 0, 1));
+    expect(exactRowsKey(scope, x([1]), 0, 1)).not.toBe(exactRowsKey({ ...scope, version: 2 }, x([1]), 0, 1));
+
+    const refusing: CacheStore = Object.assign(Object.create(new MemoryCacheStore(clock)) as CacheStore, {
+      set: async () => {
+        throw new Error('read-only replica');
+      },
+    });
+    const registry = new MemoryRegistry();
+    registry.addLinear('m', regression(1));
+    const engine = await cachedEngine(refusing, registry, undefined, clock);
+    await engine.load('m');
+    await engine.predictModel('m', [{ x0: 1, x1: 0 }]);
+    await waitFor(() => engine.cacheStats()!.errors === 1);
+    const next = engine.predictModel('m', [{ x0: 1, x1: 0 }]);
+    expect(await next).toMatchObject({ cached: false, outputs: [{ value: 2 }] });
   });
 
   it('encodes cached outputs exactly: NaN, -0, bigint, booleans and strings', () => {

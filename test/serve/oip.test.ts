@@ -83,6 +83,13 @@ describe('Open Inference Protocol surface', async () => {
     expect(r.outputs[1]!.data[1]).toBeCloseTo(1 / (1 + Math.exp(-(2 + bias))), 12);
     const pinned = await engine.infer('checkout', 2, request);
     expect(pinned).toMatchObject({ model_version: '2', parameters: { variant: 'b' } });
+    // The hot-path form answers a synchronous model without a promise, with the same response.
+    const now = engine.inferNow('checkout', 2, request);
+    expect(now).not.toBeInstanceOf(Promise);
+    expect(now).toEqual(pinned);
+    expect(() => engine.inferNow('checkout', undefined, { inputs: 'x' })).toThrow(
+      expect.objectContaining({ code: 'KEEL_SERVE_BAD_INPUT' }),
+    );
   });
 
   it('indexes, loads and unloads models (repository extension)', async () => {
@@ -191,5 +198,19 @@ describe('Open Inference Protocol surface', async () => {
     await engine.predictDeployment('checkout', [{ x0: 1, x1: 2 }]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(events).toHaveLength(1);
+  });
+
+  it('emits the events of requests answered in one turn at the next turn, one each, in order', async () => {
+    const ids: (string | null)[] = [];
+    const off = engine.subscribe(
+      (e) => ids.push(e.type === 'prediction' ? e.requestId : null),
+      ['prediction'],
+    );
+    for (let i = 0; i < 5; i++)
+      engine.predictDeploymentNow('checkout', [{ x0: i, x1: 0 }], { requestId: `r${i}` });
+    expect(ids).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ids).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    off();
   });
 });

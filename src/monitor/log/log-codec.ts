@@ -98,6 +98,16 @@ class Writer {
     this.tag(Tag.Null);
   }
 
+  /** A list of records or outputs: its length (−1 for none), then its values. */
+  list(list: readonly unknown[] | null): void {
+    if (!list) {
+      this.num(-1);
+      return;
+    }
+    this.num(list.length);
+    for (let i = 0; i < list.length; i++) this.value(list[i]);
+  }
+
   private object(o: Record<string, unknown>): void {
     const shape = this.shapeOf(o);
     this.tag(Tag.Object);
@@ -163,10 +173,8 @@ export function encodeLogBatch(entries: readonly LoggedEntry[]): Uint8Array {
     w.num(e.deployment === null ? -1 : w.str(e.deployment));
     w.num(w.str(e.model));
     w.num(e.variant === null ? -1 : w.str(e.variant));
-    for (const list of [e.records, e.outputs]) {
-      w.num(list ? list.length : -1);
-      if (list) for (const o of list) w.value(o);
-    }
+    w.list(e.records);
+    w.list(e.outputs);
   }
   const header = Buffer.from(
     JSON.stringify({

@@ -122,7 +122,7 @@ interface Layout {
 /** Reads one batch into a decoder's columns (methods, not closures: this runs per value). */
 class BatchReader {
   private readonly c: BatchCursor;
-  private readonly layouts = new Map<string, Layout>();
+  private readonly layouts = new Map<string, Layout[]>();
 
   constructor(
     private readonly d: ColumnDecoder,
@@ -179,12 +179,14 @@ class BatchReader {
 
   private object(prefix: string, row: number): void {
     const shape = this.c.num();
-    const key = `${prefix}\u0000${shape}`;
-    let l = this.layouts.get(key);
+    // Layouts by prefix, then by shape index (no key string per object: this runs per record).
+    let byShape = this.layouts.get(prefix);
+    if (!byShape) this.layouts.set(prefix, (byShape = []));
+    let l = byShape[shape];
     if (!l) {
       const keys = this.batch.header.shapes[shape]!;
       l = { names: keys.map((k) => prefix + k), prefixes: keys.map((k) => `${prefix}${k}.`), cols: [] };
-      this.layouts.set(key, l);
+      byShape[shape] = l;
     }
     for (let i = 0; i < l.names.length; i++) this.field(l, i, row);
   }

@@ -21,6 +21,11 @@ export interface SinkCodec<E> {
   readonly timeColumn: string;
 }
 
+/** Most messages one fetch takes. */
+const FETCH_MAX = 1000;
+/** Longest the loop sleeps between fetches while it holds rows (bounds how late `maxRows` is noticed). */
+const GATHER_STEP_MS = 100;
+
 /** Options of `ParquetSink`. */
 export interface ParquetSinkOptions<E> {
   readonly stream: StreamStore;
@@ -72,6 +77,8 @@ export class ParquetSink<E> {
   private engine: DuckDBEngine | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  /** Cuts the loop's sleeps short on `stop()`. */
+  private stopSignal: AbortController | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
@@ -83,12 +90,14 @@ export class ParquetSink<E> {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.loop = this.run();
+    this.stopSignal = new AbortController();
+    this.loop = this.run(this.stopSignal.signal);
   }
 
   /** Stops the loop, then writes and acknowledges what it holds. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal?.abort();
     await this.loop;
     this.loop = null;
     await this.flush();
@@ -99,7 +108,7 @@ export class ParquetSink<E> {
   /** One step: fetches what is ready (waiting up to `waitMs`) and writes when the interval is up or the buffer is full. */
   async poll(waitMs = 0): Promise<void> {
     const messages = await this.options.stream.fetch(this.options.topic, this.options.consumer, {
-      max: 1000,
+      max: FETCH_MAX,
       waitMs,
     });
     await this.take(messages);
@@ -111,7 +120,7 @@ export class ParquetSink<E> {
   async drain(): Promise<void> {
     for (;;) {
       const messages = await this.options.stream.fetch(this.options.topic, this.options.consumer, {
-        max: 1000,
+        max: FETCH_MAX,
       });
       if (messages.length === 0) break;
       await this.take(messages);
@@ -205,19 +214,43 @@ export class ParquetSink<E> {
       this.options.metrics?.count(this.options.writtenCounter, [], frame.rowCount);
   }
 
-  private async run(): Promise<void> {
+  /**
+   * The consume loop. With nothing held it waits in `fetch` for the first message; while holding
+   * rows it sleeps in steps of at most `GATHER_STEP_MS` and then takes everything ready without
+   * waiting, so a busy topic costs a few fetches per second rather than one wake-up per publish.
+   */
+  private async run(signal: AbortSignal): Promise<void> {
     while (!this.stopping) {
-      const wait =
-        this.pending.size > 0 ? this.deadline - this.options.clock.now() : this.options.flushIntervalMs;
       try {
-        await this.poll(Math.max(0, Math.min(wait, this.options.flushIntervalMs)));
+        if (this.pending.size === 0) {
+          await this.poll(this.options.flushIntervalMs);
+          continue;
+        }
+        const step = Math.min(this.deadline - this.options.clock.now(), GATHER_STEP_MS);
+        if (step > 0) await this.options.clock.sleep(step, signal).catch(() => undefined);
+        if (this.stopping) return;
+        await this.gather();
       } catch (error) {
         this.log.warn(
           { err: error, dataset: this.options.dataset },
           'prediction-log sink step failed; retrying',
         );
-        await this.options.clock.sleep(this.options.retryDelayMs ?? 1_000);
+        await this.options.clock.sleep(this.options.retryDelayMs ?? 1_000, signal).catch(() => undefined);
       }
     }
+  }
+
+  /** Takes every ready message without waiting, then writes when the interval is up or the buffer is full. */
+  private async gather(): Promise<void> {
+    const maxRows = this.options.maxRows ?? 50_000;
+    for (;;) {
+      const messages = await this.options.stream.fetch(this.options.topic, this.options.consumer, {
+        max: FETCH_MAX,
+      });
+      await this.take(messages);
+      if (messages.length < FETCH_MAX || this.pendingRows >= maxRows) break;
+    }
+    const full = this.pendingRows >= maxRows;
+    if (this.pending.size > 0 && (full || this.options.clock.now() >= this.deadline)) await this.flush();
   }
 }

@@ -4,6 +4,8 @@ import { writeFrame } from '../../data/index.js';
 import type { DuckDBEngine } from '../../storage/index.js';
 import { dayOf, type MonitorDataset, partitionFolder } from './log-layout.js';
 
+const DAY_MS = 86_400_000;
+
 /**
  * Writes a frame as Parquet under `<offline>/<dataset>/date=YYYY-MM-DD/part-<stamp>.parquet`, one
  * file per UTC day of `timeColumn` (a timestamp column); each file is written beside its target
@@ -22,11 +24,20 @@ export async function writePartitioned(
 ): Promise<string[]> {
   const times = frame.numberColumn(options.timeColumn).values;
   const byDay = new Map<string, number[]>();
+  // Rows arrive in time order, so consecutive rows share a day: format a day once per run of rows.
+  let lastIndex = Number.NaN;
+  let lastRows: number[] = [];
   for (let i = 0; i < times.length; i++) {
-    const day = dayOf(times[i]!);
-    let rows = byDay.get(day);
-    if (!rows) byDay.set(day, (rows = []));
-    rows.push(i);
+    const t = times[i]!;
+    const index = Math.floor(t / DAY_MS);
+    if (index !== lastIndex || !Number.isFinite(t)) {
+      const day = dayOf(t);
+      let rows = byDay.get(day);
+      if (!rows) byDay.set(day, (rows = []));
+      lastRows = rows;
+      lastIndex = index;
+    }
+    lastRows.push(i);
   }
   const paths: string[] = [];
   for (const [day, rows] of byDay) {

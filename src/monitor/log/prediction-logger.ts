@@ -26,6 +26,13 @@ export interface PredictionLoggerOptions {
   readonly clock?: Clock;
   /** Pause before buffered requests are published again after a failure, in ms. Default 1,000. */
   readonly retryDelayMs?: number;
+  /**
+   * Longest a request waits in the buffer before it is published, in ms (a full batch, `maxBatch`
+   * requests, goes at the next event-loop turn). Batching over a few milliseconds instead of one
+   * turn keeps stream messages large: under load one publish, one encode and one consumer wake-up
+   * serve hundreds of requests instead of one or two. Default 20; 0 publishes at the next turn.
+   */
+  readonly publishDelayMs?: number;
 }
 
 const NO_COUNTER = { inc: (): void => undefined };
@@ -46,9 +53,10 @@ export interface PredictionLoggerStats {
 
 /**
  * Logs predictions off the request path. `record` is all the serving path pays: a sampling draw
- * and an array push (no serialisation, no I/O). At the next event-loop turn the buffered requests
- * are encoded (many per stream message) and published; the log sink turns them into Parquet. When
- * publishing fails the batch stays buffered and is retried with the next one; past
+ * and an array push (no serialisation, no I/O). Within `publishDelayMs` (at the next event-loop
+ * turn once `maxBatch` requests wait) the buffered requests are encoded (many per stream message)
+ * and published; the log sink turns them into Parquet. When publishing fails the batch stays
+ * buffered and is retried with the next one; past
  * `maxBufferedRequests` new requests are dropped (counted in `keel_prediction_log_rows_total{result="dropped"}`)
  * rather than let memory grow without bound.
  */
@@ -61,7 +69,8 @@ export class PredictionLogger {
     publishFailures: 0,
   };
   private buffer: (PredictionLogEntry & { requestId: string })[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private publishing: Promise<void> | null = null;
   private readonly idPrefix = randomHex(6);
   private nextId = 0;
@@ -69,6 +78,7 @@ export class PredictionLogger {
   private readonly topic: string;
   private readonly maxBuffered: number;
   private readonly maxBatch: number;
+  private readonly publishDelayMs: number;
   private readonly random: () => number;
   private readonly log: Logger;
   private readonly counters: Record<'enqueued' | 'sampledOut' | 'dropped', { inc(n?: number): void }>;
@@ -85,6 +95,7 @@ export class PredictionLogger {
     this.topic = options.topic ?? PREDICTION_LOG_TOPIC;
     this.maxBuffered = options.maxBufferedRequests ?? 100_000;
     this.maxBatch = options.maxBatch ?? 1_000;
+    this.publishDelayMs = options.publishDelayMs ?? 20;
     this.random = options.random ?? Math.random;
     this.log = options.log ?? silentLogger();
   }
@@ -114,14 +125,26 @@ export class PredictionLogger {
     );
     this.stats.enqueued++;
     this.counters.enqueued.inc();
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.flush();
-      });
-    }
+    this.schedule();
   }
+
+  /** Arms the publish: within `publishDelayMs`, or at the next turn once a batch is full. */
+  private schedule(): void {
+    if (this.immediate !== null) return;
+    if (this.buffer.length >= this.maxBatch || this.publishDelayMs <= 0) {
+      this.immediate = setImmediate(this.publishNow);
+      return;
+    }
+    this.timer ??= setTimeout(this.publishNow, this.publishDelayMs);
+  }
+
+  private readonly publishNow = (): void => {
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+    void this.flush();
+  };
 
   /** Publishes everything buffered now; resolves when the stream holds it (or the attempt failed). */
   flush(): Promise<void> {
@@ -138,6 +161,7 @@ export class PredictionLogger {
 
   /** Publishes what is buffered; the logger can still be used afterwards. */
   async close(): Promise<void> {
+    this.publishNow();
     await this.flush();
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PredictResult } from '../../serve/index.js';
+import { plainJson } from '../plain-json.js';
 import { predictRecords, type ServerContext } from '../server-context.js';
 
 /** Body of `POST /v1/deployments/{name}/predict`. */
@@ -34,7 +35,7 @@ const schema = {
  * them (`{ label, probability, probabilities }` or `{ value }` per row).
  */
 export function serializePredict(r: PredictResult): string {
-  return `{"deployment":${JSON.stringify(r.deployment)},"model":${JSON.stringify(r.model)},"version":${r.version},"variant":${JSON.stringify(r.variant)},"cached":${r.cached},"predictions":${JSON.stringify(r.outputs)}}`;
+  return `{"deployment":${JSON.stringify(r.deployment)},"model":${JSON.stringify(r.model)},"version":${r.version},"variant":${JSON.stringify(r.variant)},"cached":${r.cached},"predictions":${plainJson(r.outputs)}}`;
 }
 
 /**
