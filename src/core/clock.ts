@@ -98,8 +98,8 @@ interface TimedSleeper {
  * The wall clock shifted by an offset that only grows: it runs at real speed, and `advanceTo`
  * jumps it forward (waking every sleeper whose time has come). A demo or a simulation can start it
  * in the past, fast-forward through a day of traffic in seconds, and leave it running in real time
- * for a server that keeps serving afterwards. Its timers do not hold the process open (the
- * server's sockets do), so a finished simulation exits even if a loop is still asleep.
+ * for a server that keeps serving afterwards. `release()` drops the timers of sleepers still
+ * waiting, so a finished simulation's process can exit.
  */
 export class OffsetClock implements Clock {
   private offset: number;
@@ -123,7 +123,7 @@ export class OffsetClock implements Clock {
       };
       const sleeper: TimedSleeper = {
         wakeAt: this.now() + Math.max(0, ms),
-        timer: setTimeout(wake, Math.max(0, ms)).unref(),
+        timer: setTimeout(wake, Math.max(0, ms)),
         resolve: wake,
       };
       const onAbort = (): void => {
@@ -149,12 +149,21 @@ export class OffsetClock implements Clock {
     }
     for (const s of this.sleepers) {
       clearTimeout(s.timer);
-      s.timer = setTimeout(s.resolve, Math.max(0, s.wakeAt - this.now())).unref();
+      s.timer = setTimeout(s.resolve, Math.max(0, s.wakeAt - this.now()));
     }
   }
 
   /** Jumps forward by `ms`. */
   advance(ms: number): Promise<void> {
     return this.advanceTo(this.now() + ms);
+  }
+
+  /**
+   * Forgets every sleeper still waiting: their timers are cleared and they never wake. Call it once
+   * whatever used the clock is shut down, so leftover timers do not keep the process alive.
+   */
+  release(): void {
+    for (const s of this.sleepers) clearTimeout(s.timer);
+    this.sleepers.clear();
   }
 }

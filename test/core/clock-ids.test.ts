@@ -60,6 +60,17 @@ describe('OffsetClock', () => {
     expect(woken).toEqual(['30s', '1m', '1h']);
   });
 
+  it('release() drops the timers of sleepers still waiting', async () => {
+    const clock = new OffsetClock();
+    let woke = false;
+    void clock.sleep(20).then(() => {
+      woke = true;
+    });
+    clock.release();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(woke).toBe(false);
+  });
+
   it('rejects an aborted sleep', async () => {
     const clock = new OffsetClock();
     const abort = new AbortController();

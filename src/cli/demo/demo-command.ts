@@ -129,6 +129,7 @@ export const registerDemoCommand = (program: Command, cli: CliContext): void => 
           server?.client.close();
           await server?.server.close();
           await keel.close();
+          clock.release();
         }
         return EXIT.ok;
       }),
