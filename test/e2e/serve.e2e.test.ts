@@ -289,7 +289,9 @@ describe('serving through the built CLI and a real server', () => {
   }, 60_000);
 
   it('--workers 2 serves from two processes behind one port and drains them on SIGTERM', async () => {
-    const server = await serve('--workers', '2', '--role', 'inference');
+    // The load guard is off: on a CI box busy with other tests, event-loop lag would shed requests,
+    // which is not what this test is about (test/serve/load-shedding covers it).
+    const server = await serve('--workers', '2', '--role', 'inference', '--max-event-loop-delay-ms', '0');
     // Ready when both workers answer: connections are handed out round-robin.
     const batch = () =>
       Promise.all(
@@ -299,7 +301,7 @@ describe('serving through the built CLI and a real server', () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, () => predict(server.url, [{ amount: 1, hour: 1, country: 'US' }])),
     );
-    expect(results.every((x) => x.status === 200)).toBe(true);
+    expect(results.map((x) => x.status).filter((status) => status !== 200)).toEqual([]);
     const kids = (await run('pgrep', ['-P', String(server.child.pid)]).catch(() => ({ stdout: '' }))).stdout
       .trim()
       .split('\n')

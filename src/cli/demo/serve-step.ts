@@ -10,7 +10,15 @@ export const CONNECTIONS = 8;
 
 /** Starts the server on `port` (or a free port when it is taken). */
 async function listen(keel: Keel, port: number): Promise<RunningServer> {
-  const options = { version: VERSION, grpcPort: 0, shutdownTimeoutMs: 5_000 } as const;
+  // The demo trains challengers in this same process, blocking the event loop for seconds while no
+  // request is in flight: a lag-based shedder would then refuse the next slice's traffic, which is
+  // the simulation's artifact, not overload. Shedding stays on, at a lag only a real stall reaches.
+  const options = {
+    version: VERSION,
+    grpcPort: 0,
+    shutdownTimeoutMs: 5_000,
+    loadGuard: { maxEventLoopDelayMs: 5_000 },
+  } as const;
   try {
     return await startServer(keel, { ...options, port });
   } catch (error) {
