@@ -46,9 +46,14 @@ export async function checkModelDrift(options: ModelDriftOptions): Promise<Model
   const drift = options.drift ?? {};
   const wanted = drift.columns ? new Set(drift.columns) : null;
   const prediction = drift.predictionColumn;
+  // Only the model's inputs are logged: a snapshot column that is not one (the training target) would
+  // only ever show as "not enough data".
+  const signature = version.signature;
+  const inputs = signature.kind === 'columns' ? new Set(signature.inputs.map((i) => i.name)) : null;
   const columns: LoggedColumn[] = [];
   for (const c of snapshot.columns) {
     if (c.kind === 'unsupported' || c.name === prediction || (wanted && !wanted.has(c.name))) continue;
+    if (inputs && !inputs.has(c.name)) continue;
     columns.push({ name: c.name, kind: c.kind });
   }
   const toMs = options.now;
