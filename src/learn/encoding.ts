@@ -1,5 +1,5 @@
 import { type Column, type Frame, KeelError } from '../core/index.js';
-import type { FeatureSpec } from './model.js';
+import type { FeatureSpec, TrainOptions } from './model.js';
 
 /**
  * Derives feature specs from training columns: categorical columns keep their levels (sorted,
@@ -144,4 +144,38 @@ function badField(name: string, value: unknown, expected: string): KeelError {
   return new KeelError('KEEL_SERVE_BAD_INPUT', `Field "${name}" must be ${expected}, got ${shown}.`, {
     details: { field: name, expected },
   });
+}
+
+function badFeature(message: string, details: Record<string, unknown>): KeelError {
+  return new KeelError('KEEL_LEARN_BAD_FEATURES', message, { details });
+}
+
+/** The feature columns to train on: `options.features` (checked) or every usable column. */
+export function trainingFeatureNames(frame: Frame, options: TrainOptions): string[] {
+  const exclude = options.weightColumn ? [options.weightColumn] : [];
+  const names = options.features
+    ? [...options.features]
+    : defaultFeatureNames(frame, options.target, exclude);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!frame.has(name)) {
+      throw badFeature(`Feature column "${name}" is not in the frame (columns: ${frame.names.join(', ')}).`, {
+        column: name,
+      });
+    }
+    if (name === options.target || name === options.weightColumn) {
+      throw badFeature(`Column "${name}" is the target or weight column and cannot be a feature.`, {
+        column: name,
+      });
+    }
+    if (seen.has(name)) throw badFeature(`Feature column "${name}" is listed twice.`, { column: name });
+    seen.add(name);
+  }
+  if (names.length === 0) {
+    throw badFeature(
+      `No feature columns: the frame has only the target "${options.target}" (and text columns).`,
+      {},
+    );
+  }
+  return names;
 }

@@ -1,12 +1,12 @@
 import { type Frame, KeelError } from '../../core/index.js';
-import { encodeFrame, featureSpecs } from '../encoding.js';
+import { encodeFrame, featureSpecs, trainingFeatureNames } from '../encoding.js';
 import { encodeLabels, type PreparedLabels, prepareLabels } from '../labels.js';
 import { evaluate } from '../metrics/evaluate.js';
 import type { TrainOptions } from '../model.js';
 import { DesignMatrix } from './internal/design-matrix.js';
 import { LinearObjective } from './internal/objective.js';
 import { type IterationState, minimize } from './internal/owlqn.js';
-import { featureNames, rowWeights, weightColumn } from './internal/training-rows.js';
+import { rowWeights, weightColumn } from './internal/training-rows.js';
 import { LinearModel } from './linear-model.js';
 import {
   type LinearParams,
@@ -95,7 +95,7 @@ export async function trainLinear(
   if (options.signal?.aborted) throw cancelled();
   const labels = prepareLabels(frame, options.target, options.task);
   const p: ResolvedLinearParams = resolveLinearParams(params, labels.task);
-  const specs = featureSpecs(frame, featureNames(frame, options));
+  const specs = featureSpecs(frame, trainingFeatureNames(frame, options));
   const n = frame.rowCount;
   const x = encodeFrame(frame, specs);
   const weights = rowWeights(frame, options, labels, p);

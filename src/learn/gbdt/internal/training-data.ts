@@ -1,5 +1,5 @@
 import { type Frame, KeelError } from '../../../core/index.js';
-import { defaultFeatureNames, encodeFrame, featureSpecs } from '../../encoding.js';
+import { encodeFrame, featureSpecs, trainingFeatureNames } from '../../encoding.js';
 import { encodeLabels, type PreparedLabels } from '../../labels.js';
 import type { FeatureSpec, TrainOptions } from '../../model.js';
 import type { ResolvedGbdtParams } from '../params.js';
@@ -16,38 +16,6 @@ export interface TrainingData {
 
 function badFeatures(message: string, details: Record<string, unknown>): KeelError {
   return new KeelError('KEEL_LEARN_BAD_FEATURES', message, { details });
-}
-
-function featureNames(frame: Frame, options: TrainOptions): string[] {
-  const exclude = options.weightColumn ? [options.weightColumn] : [];
-  const names = options.features
-    ? [...options.features]
-    : defaultFeatureNames(frame, options.target, exclude);
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (!frame.has(name)) {
-      throw badFeatures(
-        `Feature column "${name}" is not in the frame (columns: ${frame.names.join(', ')}).`,
-        {
-          column: name,
-        },
-      );
-    }
-    if (name === options.target || name === options.weightColumn) {
-      throw badFeatures(`Column "${name}" is the target or weight column and cannot be a feature.`, {
-        column: name,
-      });
-    }
-    if (seen.has(name)) throw badFeatures(`Feature column "${name}" is listed twice.`, { column: name });
-    seen.add(name);
-  }
-  if (names.length === 0) {
-    throw badFeatures(
-      `No feature columns: the frame has only the target "${options.target}" (and text columns).`,
-      {},
-    );
-  }
-  return names;
 }
 
 function rowWeights(
@@ -117,7 +85,7 @@ export function prepareTrainingData(
   labels: PreparedLabels,
   params: ResolvedGbdtParams,
 ): TrainingData {
-  const specs = featureSpecs(frame, featureNames(frame, options));
+  const specs = featureSpecs(frame, trainingFeatureNames(frame, options));
   const weights = rowWeights(frame, options, labels, params);
   let wMax = 0;
   for (let i = 0; i < weights.length; i++) wMax = Math.max(wMax, weights[i]!);

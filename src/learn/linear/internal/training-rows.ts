@@ -1,45 +1,7 @@
 import { type Frame, KeelError } from '../../../core/index.js';
-import { defaultFeatureNames } from '../../encoding.js';
 import type { PreparedLabels } from '../../labels.js';
 import type { TrainOptions } from '../../model.js';
 import type { ResolvedLinearParams } from '../params.js';
-
-function badFeatures(message: string, details: Record<string, unknown>): KeelError {
-  return new KeelError('KEEL_LEARN_BAD_FEATURES', message, { details });
-}
-
-/** The feature columns to train on: `options.features` (checked) or every usable column. */
-export function featureNames(frame: Frame, options: TrainOptions): string[] {
-  const exclude = options.weightColumn ? [options.weightColumn] : [];
-  const names = options.features
-    ? [...options.features]
-    : defaultFeatureNames(frame, options.target, exclude);
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (!frame.has(name)) {
-      throw badFeatures(
-        `Feature column "${name}" is not in the frame (columns: ${frame.names.join(', ')}).`,
-        {
-          column: name,
-        },
-      );
-    }
-    if (name === options.target || name === options.weightColumn) {
-      throw badFeatures(`Column "${name}" is the target or weight column and cannot be a feature.`, {
-        column: name,
-      });
-    }
-    if (seen.has(name)) throw badFeatures(`Feature column "${name}" is listed twice.`, { column: name });
-    seen.add(name);
-  }
-  if (names.length === 0) {
-    throw badFeatures(
-      `No feature columns: the frame has only the target "${options.target}" (and text columns).`,
-      {},
-    );
-  }
-  return names;
-}
 
 /** Reads and checks a weight column (finite, >= 0); null when there is none. */
 export function weightColumn(frame: Frame, name: string | undefined): Float64Array | null {
