@@ -32,4 +32,5 @@ export { renderErrorsDoc } from './errors-doc.js';
 export { Frame } from './frame.js';
 export { isValidName, newId, randomHex } from './ids.js';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, silentLogger } from './logger.js';
+export { quickselect } from './quickselect.js';
 export { DATA_TYPES, type DataType, type Field, findField, isNumberType, type Schema } from './schema.js';

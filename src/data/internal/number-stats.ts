@@ -3,35 +3,7 @@
  * sorting a million values per column would dominate `keel data inspect`.
  */
 
-/** Rearranges `a[from, to)` so that `a[k]` holds the value it would have if sorted (Hoare quickselect). */
-function select(a: Float64Array, k: number, from: number, to: number): void {
-  let left = from;
-  let right = to - 1;
-  while (right > left) {
-    const mid = (left + right) >>> 1;
-    // Median of three as pivot keeps already-sorted columns linear.
-    const x = a[left]!;
-    const y = a[mid]!;
-    const z = a[right]!;
-    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return;
-  }
-}
+import { quickselect } from '../../core/index.js';
 
 /**
  * Quantiles with linear interpolation between order statistics (pandas/NumPy's default):
@@ -46,7 +18,7 @@ export function quantiles(values: Float64Array, qs: readonly number[]): (number 
   const at = new Map<number, number>();
   let from = 0;
   for (const k of ranks) {
-    select(values, k, from, n);
+    quickselect(values, k, from, n);
     at.set(k, values[k]!);
     from = k + 1;
   }

@@ -1,4 +1,4 @@
-import { KeelError } from '../../core/index.js';
+import { KeelError, quickselect } from '../../core/index.js';
 import type { FeatureSpec } from '../model.js';
 
 /** Standardisation of one design column: z = (value - mean) / scale. */
@@ -53,37 +53,10 @@ export function columnScaling(values: Float64Array): ColumnScaling {
   return { mean, scale: constant ? 1 : Math.sqrt(variance), constant };
 }
 
-/** Moves the k-th smallest of a[lo..hi] to position k (Hoare's quickselect, median-of-three pivot). */
-function select(a: Float64Array, k: number, lo: number, hi: number): void {
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    const x = a[lo]!;
-    const y = a[mid]!;
-    const z = a[hi]!;
-    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
-
 /** The median of the first `count` values (mean of the two middle values for an even count); reorders them. */
 function medianInPlace(a: Float64Array, count: number): number {
   const m = count >> 1;
-  select(a, m, 0, count - 1);
+  quickselect(a, m, 0, count);
   const upper = a[m]!;
   if (count % 2) return upper;
   let lower = a[0]!;
