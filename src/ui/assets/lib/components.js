@@ -1,7 +1,7 @@
 /** Building blocks shared by the pages: headers, cards, tables, badges, chips, empty and error states. */
 
 import { h, link, ui } from './dom.js';
-import { fmtTime, shortId } from './format.js';
+import { fmtNumber, fmtTime, shortId } from './format.js';
 
 /** A page title with an optional kicker (breadcrumb nodes), subtitle nodes and actions. */
 export function pageHeader({ title, kicker = [], subtitle = [], actions = [] }) {
@@ -138,6 +138,19 @@ export function kvTable(pairs, emptyText = 'None.') {
     'table',
     { class: 'table kv' },
     h('tbody', {}, ...pairs.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))),
+  );
+}
+
+/** A name → value record as a key/value table sorted by name: text values, or numbers when `numeric`. */
+export function recordTable(record, emptyText, { numeric = false } = {}) {
+  return kvTable(
+    Object.entries(record)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => [
+        k,
+        numeric ? h('span', { class: 'num', text: fmtNumber(v) }) : h('span', { class: 'value', text: v }),
+      ]),
+    emptyText,
   );
 }
 

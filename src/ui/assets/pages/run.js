@@ -9,6 +9,7 @@ import {
   kvTable,
   mono,
   pageHeader,
+  recordTable,
   runLink,
   statusBadge,
   table,
@@ -55,26 +56,10 @@ export async function runPage({ params }) {
     h(
       'div',
       { class: 'grid-2' },
-      card(
-        'Parameters',
-        kvTable(
-          Object.entries(r.params)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, v]) => [k, h('span', { class: 'value', text: v })]),
-          'No params logged.',
-        ),
-        { id: 'params' },
-      ),
-      card(
-        'Latest metrics',
-        kvTable(
-          Object.entries(r.metrics)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, v]) => [k, h('span', { class: 'num', text: fmtNumber(v) })]),
-          'No metrics logged.',
-        ),
-        { id: 'latest-metrics' },
-      ),
+      card('Parameters', recordTable(r.params, 'No params logged.'), { id: 'params' }),
+      card('Latest metrics', recordTable(r.metrics, 'No metrics logged.', { numeric: true }), {
+        id: 'latest-metrics',
+      }),
     ),
     d.featureImportance ? importanceSection(d.featureImportance) : null,
     h(

@@ -8,13 +8,14 @@ import {
   kvTable,
   mono,
   pageHeader,
+  recordTable,
   runLink,
   statusBadge,
   table,
   time,
 } from '../lib/components.js';
 import { h, link, ui } from '../lib/dom.js';
-import { fmtBytes, fmtNumber } from '../lib/format.js';
+import { fmtBytes } from '../lib/format.js';
 import { aliasTimeline } from './models.js';
 
 /** One model version: metrics, lineage, signature, params, tags and alias moves. */
@@ -54,16 +55,9 @@ export async function versionPage({ params }) {
     h(
       'div',
       { class: 'grid-2' },
-      card(
-        'Metrics',
-        kvTable(
-          Object.entries(v.metrics)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, x]) => [k, h('span', { class: 'num', text: fmtNumber(x) })]),
-          'No metrics recorded.',
-        ),
-        { id: 'version-metrics' },
-      ),
+      card('Metrics', recordTable(v.metrics, 'No metrics recorded.', { numeric: true }), {
+        id: 'version-metrics',
+      }),
       card(
         'Lineage',
         facts([
@@ -100,16 +94,7 @@ export async function versionPage({ params }) {
     h(
       'div',
       { class: 'grid-2' },
-      card(
-        'Training params',
-        kvTable(
-          Object.entries(l.params)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, x]) => [k, h('span', { class: 'value', text: x })]),
-          'No params recorded.',
-        ),
-        { id: 'lineage-params' },
-      ),
+      card('Training params', recordTable(l.params, 'No params recorded.'), { id: 'lineage-params' }),
       card(
         'Tags',
         kvTable(
