@@ -84,9 +84,9 @@ abstract class FastMetric<S extends { readonly labels: Readonly<Record<string, s
   protected abstract create(labels: Record<string, string>): S;
 }
 
-/** A counter whose series are bound once (see the module doc). */
-export class FastCounter extends FastMetric<CounterSeries> {
-  readonly type = 'counter';
+/** A metric of one number per series (counter or gauge), with the registry's view of it. */
+abstract class FastValueMetric extends FastMetric<CounterSeries> {
+  abstract readonly type: 'counter' | 'gauge';
   protected create(labels: Record<string, string>): CounterSeries {
     return new CounterSeries(labels);
   }
@@ -103,12 +103,14 @@ export class FastCounter extends FastMetric<CounterSeries> {
   }
 }
 
+/** A counter whose series are bound once (see the module doc). */
+export class FastCounter extends FastValueMetric {
+  readonly type = 'counter';
+}
+
 /** A gauge whose series are bound once; series can be removed (a feature that left a model, say). */
-export class FastGauge extends FastMetric<CounterSeries> {
+export class FastGauge extends FastValueMetric {
   readonly type = 'gauge';
-  protected create(labels: Record<string, string>): CounterSeries {
-    return new CounterSeries(labels);
-  }
   /** Sets the series of `values` to `value`. */
   set(values: readonly string[], value: number): void {
     this.bind(values).value = value;
@@ -118,17 +120,6 @@ export class FastGauge extends FastMetric<CounterSeries> {
     for (const [key, s] of this.series) {
       if (Object.entries(match).every(([k, v]) => s.labels[k] === v)) this.series.delete(key);
     }
-  }
-  /** The registry's view (prom-client metric interface). */
-  async get(): Promise<{
-    name: string;
-    help: string;
-    type: string;
-    aggregator: string;
-    values: MetricValue[];
-  }> {
-    const values = [...this.series.values()].map((s) => ({ labels: { ...s.labels }, value: s.value }));
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 }
 
