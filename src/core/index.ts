@@ -34,3 +34,4 @@ export { isValidName, newId, randomHex } from './ids.js';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, silentLogger } from './logger.js';
 export { quickselect } from './quickselect.js';
 export { DATA_TYPES, type DataType, type Field, findField, isNumberType, type Schema } from './schema.js';
+export { workerEntry } from './worker-entry.js';

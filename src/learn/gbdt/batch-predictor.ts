@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type ErrorCode, KeelError } from '../../core/index.js';
+import { type ErrorCode, KeelError, workerEntry } from '../../core/index.js';
 import type { GbdtModel } from './gbdt-model.js';
-import { workerEntry } from './internal/worker-entry.js';
 
 /** Batches smaller than this are predicted on the calling thread (a round trip to workers costs more). */
 const PARALLEL_MIN_ROWS = 8_192;
@@ -47,7 +46,7 @@ export class GbdtBatchPredictor {
         `threads must be an integer >= 0, got ${options.threads}.`,
       );
     }
-    const entry = workerEntry('predict-worker');
+    const entry = workerEntry(import.meta.url, './internal/predict-worker');
     const bytes = model.serialize();
     const workers = Array.from(
       { length: threads - 1 },

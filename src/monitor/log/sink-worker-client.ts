@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { KeelError } from '../../core/index.js';
-import { workerEntry } from '../internal/worker-entry.js';
+import { KeelError, workerEntry } from '../../core/index.js';
 import type { MonitorDataset } from './log-layout.js';
 import type { SinkWorkerReply, SinkWorkerRequest } from './sink-worker.js';
 
@@ -18,7 +17,7 @@ export class SinkWorker {
   private next = 0;
 
   constructor() {
-    const entry = workerEntry('log/sink-worker');
+    const entry = workerEntry(import.meta.url, './sink-worker');
     this.worker = new Worker(entry.script, { eval: entry.eval });
     this.worker.unref();
     this.worker.on('message', (reply: SinkWorkerReply) => {

@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { KeelError } from '../../../core/index.js';
+import { KeelError, workerEntry } from '../../../core/index.js';
 import { gradientRange } from './gradient-kernels.js';
 import { chunkOf, type HistogramKernel, histogramKernel, partitionRows } from './kernels.js';
 import { addNodeValues, finalScan, type ScanKernel, scanKernel } from './scan-kernel.js';
 import { CTRL, OP, type SharedTrainingState } from './shared-state.js';
-import { workerEntry } from './worker-entry.js';
 
 /** Ranges shorter than this run on the calling thread alone (dispatch costs more than it saves). */
 const PARALLEL_MIN_ROWS = 16_384;
@@ -28,7 +27,7 @@ export class HistExecutor {
   /** Starts `state.threads - 1` workers (none when 1) and waits until they are ready. */
   static async start(state: SharedTrainingState): Promise<HistExecutor> {
     const ex = new HistExecutor(state);
-    const entry = workerEntry('hist-worker');
+    const entry = workerEntry(import.meta.url, './hist-worker');
     const ready: Promise<void>[] = [];
     for (let t = 1; t < state.threads; t++) {
       const worker = new Worker(entry.script, { eval: entry.eval, workerData: { state, thread: t } });

@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { ERROR_CODES, type ErrorCode, KeelError } from '../../../core/index.js';
+import { ERROR_CODES, type ErrorCode, KeelError, workerEntry } from '../../../core/index.js';
 import { shareFrame } from './shared-frame.js';
 import { cancelled, type TrialExecutor } from './trial-executor.js';
 import type { RoundHook, TrialData, TrialOutcome, TrialRequest } from './trial-runner.js';
-import { workerEntry } from './worker-entry.js';
 import {
   CONTINUE,
   DECISION,
@@ -96,7 +95,7 @@ export class WorkerPoolExecutor implements TrialExecutor {
 
   private spawn(): Slot {
     const control = new Int32Array(new SharedArrayBuffer(4));
-    const entry = workerEntry('trial-worker');
+    const entry = workerEntry(import.meta.url, './trial-worker');
     const worker = new Worker(entry.script, {
       eval: entry.eval,
       workerData: { ...this.init, control: control.buffer } satisfies TrialWorkerData,
