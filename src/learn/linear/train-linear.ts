@@ -3,10 +3,10 @@ import { encodeFrame, featureSpecs, trainingFeatureNames } from '../encoding.js'
 import { encodeLabels, type PreparedLabels, prepareLabels } from '../labels.js';
 import { evaluate } from '../metrics/evaluate.js';
 import type { TrainOptions } from '../model.js';
+import { rowWeights, weightColumn } from '../row-weights.js';
 import { DesignMatrix } from './internal/design-matrix.js';
 import { LinearObjective } from './internal/objective.js';
 import { type IterationState, minimize } from './internal/owlqn.js';
-import { rowWeights, weightColumn } from './internal/training-rows.js';
 import { LinearModel } from './linear-model.js';
 import {
   type LinearParams,
@@ -98,7 +98,7 @@ export async function trainLinear(
   const specs = featureSpecs(frame, trainingFeatureNames(frame, options));
   const n = frame.rowCount;
   const x = encodeFrame(frame, specs);
-  const weights = rowWeights(frame, options, labels, p);
+  const weights = rowWeights(frame, options, labels, p.classWeights, 'Linear');
   const pre = fitPreprocessing(x, n, specs, p);
   const design = new DesignMatrix(x, n, pre);
   const K = labels.task === 'multiclass' ? labels.classes!.length : 1;

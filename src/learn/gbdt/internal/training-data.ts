@@ -2,6 +2,7 @@ import { type Frame, KeelError } from '../../../core/index.js';
 import { encodeFrame, featureSpecs, trainingFeatureNames } from '../../encoding.js';
 import { encodeLabels, type PreparedLabels } from '../../labels.js';
 import type { FeatureSpec, TrainOptions } from '../../model.js';
+import { rowWeights } from '../../row-weights.js';
 import type { ResolvedGbdtParams } from '../params.js';
 import { type BinnedMatrix, binFrame } from './binning.js';
 
@@ -18,63 +19,6 @@ function badFeatures(message: string, details: Record<string, unknown>): KeelErr
   return new KeelError('KEEL_LEARN_BAD_FEATURES', message, { details });
 }
 
-function rowWeights(
-  frame: Frame,
-  options: TrainOptions,
-  labels: PreparedLabels,
-  p: ResolvedGbdtParams,
-): Float64Array {
-  const n = frame.rowCount;
-  const w = new Float64Array(n).fill(1);
-  if (options.weightColumn) {
-    const values = frame.numberColumn(options.weightColumn).values;
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (!(v >= 0) || !Number.isFinite(v)) {
-        throw new KeelError(
-          'KEEL_LEARN_BAD_LABELS',
-          `Weight column "${options.weightColumn}" has ${v} at row ${i}; weights must be finite and >= 0.`,
-          { details: { column: options.weightColumn, row: i } },
-        );
-      }
-      w[i] = v;
-    }
-  }
-  const cw = p.classWeights;
-  if (cw && labels.classes) {
-    const classes = labels.classes;
-    const perClass = new Float64Array(classes.length).fill(1);
-    if (cw === 'balanced') {
-      const counts = new Float64Array(classes.length);
-      for (let i = 0; i < n; i++) counts[labels.y[i]!]! += 1;
-      counts.forEach((c, k) => {
-        perClass[k] = n / (classes.length * c);
-      });
-    } else {
-      for (const [label, weight] of Object.entries(cw)) {
-        const k = classes.indexOf(label);
-        if (k < 0) {
-          throw new KeelError(
-            'KEEL_LEARN_INVALID_PARAM',
-            `GBDT parameter "classWeights" names class "${label}", which is not in the target (classes: ${classes.join(', ')}).`,
-            { details: { param: 'classWeights', label } },
-          );
-        }
-        perClass[k] = weight;
-      }
-    }
-    for (let i = 0; i < n; i++) w[i] = w[i]! * perClass[labels.y[i]!]!;
-  }
-  let total = 0;
-  for (let i = 0; i < n; i++) total += w[i]!;
-  if (!(total > 0)) {
-    throw new KeelError('KEEL_LEARN_BAD_LABELS', 'All row weights are zero; nothing to learn from.', {
-      details: {},
-    });
-  }
-  return w;
-}
-
 /**
  * Checks and encodes the training frame (features, weights, bins) and the validation frame.
  * Fails with `KEEL_LEARN_BAD_FEATURES` when no feature can split (all constant or all missing).
@@ -86,7 +30,7 @@ export function prepareTrainingData(
   params: ResolvedGbdtParams,
 ): TrainingData {
   const specs = featureSpecs(frame, trainingFeatureNames(frame, options));
-  const weights = rowWeights(frame, options, labels, params);
+  const weights = rowWeights(frame, options, labels, params.classWeights, 'GBDT');
   let wMax = 0;
   for (let i = 0; i < weights.length; i++) wMax = Math.max(wMax, weights[i]!);
   const binned = binFrame(frame, specs, params.maxBins, params.seed);

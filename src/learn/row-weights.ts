@@ -1,7 +1,9 @@
-import { type Frame, KeelError } from '../../../core/index.js';
-import type { PreparedLabels } from '../../labels.js';
-import type { TrainOptions } from '../../model.js';
-import type { ResolvedLinearParams } from '../params.js';
+import { type Frame, KeelError } from '../core/index.js';
+import type { PreparedLabels } from './labels.js';
+import type { TrainOptions } from './model.js';
+
+/** How a learner weighs classes: `balanced` (inverse frequency) or a weight per class label. */
+export type ClassWeights = 'balanced' | Readonly<Record<string, number>> | null;
 
 /** Reads and checks a weight column (finite, >= 0); null when there is none. */
 export function weightColumn(frame: Frame, name: string | undefined): Float64Array | null {
@@ -20,16 +22,20 @@ export function weightColumn(frame: Frame, name: string | undefined): Float64Arr
   return values;
 }
 
-/** Row weights: the weight column times the class weights; refuses an all-zero total. */
+/**
+ * Row weights: the weight column times the class weights; refuses an all-zero total. `learner`
+ * names the learner in errors about its `classWeights` parameter (`GBDT`, `Linear`).
+ */
 export function rowWeights(
   frame: Frame,
   options: TrainOptions,
   labels: PreparedLabels,
-  p: ResolvedLinearParams,
+  classWeights: ClassWeights,
+  learner: string,
 ): Float64Array {
   const n = frame.rowCount;
   const w = Float64Array.from(weightColumn(frame, options.weightColumn) ?? new Float64Array(n).fill(1));
-  const cw = p.classWeights;
+  const cw = classWeights;
   if (cw && labels.classes) {
     const classes = labels.classes;
     const perClass = new Float64Array(classes.length).fill(1);
@@ -43,7 +49,7 @@ export function rowWeights(
         if (k < 0) {
           throw new KeelError(
             'KEEL_LEARN_INVALID_PARAM',
-            `Linear parameter "classWeights" names class "${label}", which is not in the target (classes: ${classes.join(', ')}).`,
+            `${learner} parameter "classWeights" names class "${label}", which is not in the target (classes: ${classes.join(', ')}).`,
             { details: { param: 'classWeights', label } },
           );
         }
