@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  argsortQuick,
-  nanPercentile,
-  pairwiseSum,
-  roundHalfEven,
-} from '../../../src/learn/tune/internal/numpy-compat.js';
+import { pairwiseSum } from '../../../src/learn/metrics/internal/numeric.js';
+import { argsortQuick, nanPercentile, roundHalfEven } from '../../../src/learn/tune/internal/numpy-compat.js';
 import { RandomState } from '../../../src/learn/tune/internal/random-state.js';
 import { logNdtr } from '../../../src/learn/tune/internal/special.js';
 import {

@@ -1,5 +1,6 @@
+import { pairwiseSum } from '../../metrics/internal/numeric.js';
 import type { ResolvedParam } from '../param.js';
-import { argsortQuick, openblasColumnDot, pairwiseSum, roundHalfEven } from './numpy-compat.js';
+import { argsortQuick, openblasColumnDot, roundHalfEven } from './numpy-compat.js';
 import type { RandomState } from './random-state.js';
 import { logGaussMass, NORM_LOG_C, truncnormPpf } from './truncnorm.js';
 
@@ -258,7 +259,7 @@ function categoricalKernels(nChoices: number, obs: Float64Array, priorWeight: nu
   const probs = new Float64Array((n + 1) * nChoices).fill(priorWeight / (n + 1));
   for (let i = 0; i < n; i++) probs[i * nChoices + obs[i]!] = probs[i * nChoices + obs[i]!]! + 1;
   for (let r = 0; r <= n; r++) {
-    const s = pairwiseSum(probs, r * nChoices, nChoices);
+    const s = pairwiseSum(probs, r * nChoices, (r + 1) * nChoices);
     for (let c = 0; c < nChoices; c++) probs[r * nChoices + c] = probs[r * nChoices + c]! / s;
   }
   return { kind: 'categorical', nChoices, probs };
