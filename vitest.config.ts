@@ -8,5 +8,8 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ['default'],
+    // Output assertions read plain text: picocolors colours whenever CI or FORCE_COLOR is set,
+    // which CI does; NO_COLOR wins over both, here and in every CLI the tests spawn.
+    env: { NO_COLOR: '1' },
   },
 });
