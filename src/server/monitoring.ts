@@ -7,6 +7,7 @@ import {
   offlineFolder,
   PredictionLogger,
   predictionLogSink,
+  SinkWorker,
 } from '../monitor/index.js';
 import type { Keel } from '../sdk/index.js';
 import type { InferenceEngine } from '../serve/index.js';
@@ -56,12 +57,16 @@ export async function startMonitoring(
   const stop = observeEngine(engine, { metrics, logger });
   const recorder = new FeedbackRecorder({ stream, clock, metrics });
   const sinks: { start(): void; drain(): Promise<void>; stop(): Promise<void> }[] = [];
+  let worker: SinkWorker | null = null;
   if (options.sinks) {
     try {
       const offline = offlineFolder(config.stores.offline, keel.ctx.root);
       const flushIntervalMs = config.monitoring.logFlushIntervalMs;
-      sinks.push(predictionLogSink({ stream, offline, clock, flushIntervalMs, metrics, log }));
-      sinks.push(feedbackSink({ stream, offline, clock, flushIntervalMs, log }));
+      // Decoding and writing Parquet run on a worker thread: on the serving thread they stall
+      // requests for tens of milliseconds per flush (p99) and take CPU from every request.
+      worker = new SinkWorker();
+      sinks.push(predictionLogSink({ stream, offline, clock, flushIntervalMs, metrics, log, worker }));
+      sinks.push(feedbackSink({ stream, offline, clock, flushIntervalMs, log, worker }));
       for (const s of sinks) s.start();
     } catch (error) {
       log.warn({ err: error }, 'prediction log and labels are published but not written here');
@@ -82,6 +87,7 @@ export async function startMonitoring(
       stop();
       await logger.close();
       await Promise.all(sinks.map((s) => s.stop()));
+      await worker?.close();
     },
   };
 }
