@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeelError, ManualClock, systemClock, valueAt } from '../../src/core/index.js';
@@ -247,6 +247,15 @@ describe('prediction log', () => {
       expect(frames.map((f) => f.rowCount)).toEqual([1, 2]);
       expect(frames[1]!.row(1)).toMatchObject({ request_id: 'req-2', row: 1, 'input.amount': 2, score: 2 });
       expect(await stream.pending('predictions', 'prediction-log-sink')).toBe(0);
+      if (process.platform === 'linux') {
+        // The sink thread runs at a lower priority (nice 10) than the serving thread (nice 0).
+        const niceOf = (tid: string | number): number => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        };
+        expect(readdirSync('/proc/self/task').map(niceOf)).toContain(10);
+        expect(niceOf(process.pid)).toBe(0);
+      }
     } finally {
       await worker.close();
     }

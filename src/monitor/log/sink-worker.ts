@@ -1,5 +1,7 @@
 // Worker thread of the offloaded log sink: decodes prediction-log or label messages into frames and
 // writes them as Parquet, so the serving thread pays only for copying the bytes over.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { Frame } from '../../core/index.js';
 import { type DuckDBEngine, openDuckDBEngine } from '../../storage/index.js';
@@ -23,6 +25,23 @@ export type SinkWorkerReply =
   | { readonly id: number; readonly error: string };
 
 let engine: DuckDBEngine | null = null;
+
+/**
+ * Lowers this thread's scheduling priority (on Linux a thread has its own nice value), so that at
+ * full load the serving thread gets the CPU first and the log is written with what is left over
+ * instead of preempting requests (which shows as tail latency). Elsewhere, or when not allowed,
+ * the thread keeps its priority.
+ */
+function yieldToServing(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not permitted: normal priority.
+  }
+}
+
+yieldToServing();
 
 function frameOf(dataset: MonitorDataset, payloads: readonly Uint8Array[]): Frame {
   return dataset === 'prediction_log'
