@@ -205,6 +205,21 @@ describe('prediction log', () => {
     expect(sink.stats.rowsWritten).toBe(6);
   });
 
+  it('drops (and counts) a request it cannot encode without spoiling the rest of its batch', async () => {
+    const { logger, sink, offline } = setup();
+    const cyclic: Record<string, unknown> = { amount: 1 };
+    cyclic.self = cyclic;
+    logger.record(entry(1, DAY1));
+    logger.record(entry(2, DAY1, { records: [cyclic] }));
+    logger.record(entry(3, DAY1));
+    expect(logger.stats).toMatchObject({ enqueued: 2, dropped: 1 });
+    await logger.flush();
+    await sink.drain();
+    const frame = await readFrame((await datasetFiles(offline, 'prediction_log'))[0]!);
+    expect(frame.rowCount).toBe(2);
+    expect([frame.row(0).request_id, frame.row(1).request_id]).toEqual(['req-1', 'req-3']);
+  });
+
   it('keeps and retries a batch when publishing fails', async () => {
     const clock = new ManualClock(DAY1);
     const inner = new MemoryStreamStore(clock);

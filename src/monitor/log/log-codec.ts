@@ -158,45 +158,84 @@ function sameKeys(keys: readonly string[], own: readonly string[]): boolean {
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
+/**
+ * Builds one prediction-log message entry by entry: the logger encodes each request as it is
+ * recorded, so the request's objects die young instead of being held (and promoted by the garbage
+ * collector) until the batch is published.
+ */
+export class LogBatchEncoder {
+  private readonly w: Writer;
+  private readonly ids: string[] = [];
+
+  /** `expected`: entries the batch is sized for (it grows past them). */
+  constructor(expected = 64) {
+    this.w = new Writer(expected);
+  }
+
+  /** Entries added. */
+  get count(): number {
+    return this.ids.length;
+  }
+
+  /**
+   * Adds one entry under `requestId`. If its values cannot be encoded (a cyclic object, say) it
+   * throws and the batch is left as it was.
+   */
+  add(e: PredictionLogEntry, requestId: string): void {
+    const w = this.w;
+    const nt = w.nt;
+    const nn = w.nn;
+    try {
+      w.num(e.at);
+      w.num(e.version);
+      w.num(e.rows);
+      w.num(e.latencyUs);
+      w.num(e.cached ? 1 : 0);
+      w.num(e.deployment === null ? -1 : w.str(e.deployment));
+      w.num(w.str(e.model));
+      w.num(e.variant === null ? -1 : w.str(e.variant));
+      w.list(e.records);
+      w.list(e.outputs);
+    } catch (error) {
+      w.nt = nt;
+      w.nn = nn;
+      throw error;
+    }
+    this.ids.push(requestId);
+  }
+
+  /** The message (see the module doc). */
+  finish(): Uint8Array {
+    const w = this.w;
+    const header = Buffer.from(
+      JSON.stringify({
+        v: 2,
+        n: this.ids.length,
+        ids: this.ids,
+        strings: w.strings,
+        shapes: w.shapes,
+        tags: w.nt,
+        nums: w.nn,
+      }),
+    );
+    const tagsAt = pad8(8 + header.length);
+    const numsAt = pad8(tagsAt + w.nt);
+    const out = new Uint8Array(numsAt + w.nn * 8);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, MAGIC, true);
+    view.setUint32(4, header.length, true);
+    out.set(header, 8);
+    out.set(w.tags.subarray(0, w.nt), tagsAt);
+    new Float64Array(out.buffer, numsAt, w.nn).set(w.nums.subarray(0, w.nn));
+    return out;
+  }
+}
+
 /** Encodes entries as one prediction-log message (see the module doc). */
 export function encodeLogBatch(entries: readonly LoggedEntry[]): Uint8Array {
-  const w = new Writer(entries.length);
-  const ids = new Array<string>(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    ids[i] = e.requestId;
-    w.num(e.at);
-    w.num(e.version);
-    w.num(e.rows);
-    w.num(e.latencyUs);
-    w.num(e.cached ? 1 : 0);
-    w.num(e.deployment === null ? -1 : w.str(e.deployment));
-    w.num(w.str(e.model));
-    w.num(e.variant === null ? -1 : w.str(e.variant));
-    w.list(e.records);
-    w.list(e.outputs);
-  }
-  const header = Buffer.from(
-    JSON.stringify({
-      v: 2,
-      n: entries.length,
-      ids,
-      strings: w.strings,
-      shapes: w.shapes,
-      tags: w.nt,
-      nums: w.nn,
-    }),
-  );
-  const tagsAt = pad8(8 + header.length);
-  const numsAt = pad8(tagsAt + w.nt);
-  const out = new Uint8Array(numsAt + w.nn * 8);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, header.length, true);
-  out.set(header, 8);
-  out.set(w.tags.subarray(0, w.nt), tagsAt);
-  new Float64Array(out.buffer, numsAt, w.nn).set(w.nums.subarray(0, w.nn));
-  return out;
+  const encoder = new LogBatchEncoder(entries.length);
+  for (const e of entries) encoder.add(e, e.requestId);
+  return encoder.finish();
 }
 
 /** The JSON header of a batch. */

@@ -1,7 +1,7 @@
 import { type Clock, type Logger, randomHex, silentLogger, systemClock } from '../../core/index.js';
 import type { StreamStore } from '../../storage/index.js';
 import type { KeelMetrics } from '../metrics/keel-metrics.js';
-import { encodeLogBatch } from './log-codec.js';
+import { LogBatchEncoder } from './log-codec.js';
 import type { PredictionLogEntry } from './prediction-record.js';
 
 /** The stream topic of the prediction log. */
@@ -51,12 +51,20 @@ export interface PredictionLoggerStats {
   publishFailures: number;
 }
 
+/** A stream message waiting to be published and how many requests it carries. */
+interface Sealed {
+  readonly payload: Uint8Array;
+  readonly requests: number;
+}
+
 /**
  * Logs predictions off the request path. `record` is all the serving path pays: a sampling draw
- * and an array push (no serialisation, no I/O). Within `publishDelayMs` (at the next event-loop
- * turn once `maxBatch` requests wait) the buffered requests are encoded (many per stream message)
- * and published; the log sink turns them into Parquet. When publishing fails the batch stays
- * buffered and is retried with the next one; past
+ * and the request's binary encoding into the open batch (no I/O; encoding now rather than at
+ * publish time lets the request's objects die young instead of being promoted by the garbage
+ * collector while they wait). Within `publishDelayMs` (at the next event-loop turn once
+ * `maxBatch` requests wait) the batches (many requests per stream message) are published; the log
+ * sink turns them into Parquet. When publishing fails the batches stay buffered and are retried
+ * with the next ones; past
  * `maxBufferedRequests` new requests are dropped (counted in `keel_prediction_log_rows_total{result="dropped"}`)
  * rather than let memory grow without bound.
  */
@@ -68,7 +76,11 @@ export class PredictionLogger {
     published: 0,
     publishFailures: 0,
   };
-  private buffer: (PredictionLogEntry & { requestId: string })[] = [];
+  /** The batch requests are encoded into, sealed at `maxBatch` requests or when published. */
+  private open: LogBatchEncoder | null = null;
+  private sealed: Sealed[] = [];
+  /** Requests in `open` and `sealed`. */
+  private waiting = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private publishing: Promise<void> | null = null;
@@ -102,7 +114,7 @@ export class PredictionLogger {
 
   /** Requests waiting to be published. */
   get buffered(): number {
-    return this.buffer.length;
+    return this.waiting;
   }
 
   /** Takes one request for the log (or skips it by sampling); never throws, never waits. */
@@ -112,26 +124,40 @@ export class PredictionLogger {
       this.counters.sampledOut.inc();
       return;
     }
-    if (this.buffer.length >= this.maxBuffered) {
+    if (this.waiting >= this.maxBuffered) {
       this.stats.dropped++;
       this.counters.dropped.inc();
       return;
     }
     const requestId = entry.requestId ?? `${this.idPrefix}-${(this.nextId++).toString(36)}`;
-    this.buffer.push(
-      entry.requestId === null
-        ? { ...entry, requestId }
-        : (entry as PredictionLogEntry & { requestId: string }),
-    );
+    const open = (this.open ??= new LogBatchEncoder(Math.min(this.maxBatch, 256)));
+    try {
+      open.add(entry, requestId);
+    } catch (error) {
+      this.stats.dropped++;
+      this.counters.dropped.inc();
+      this.log.warn({ err: error, requestId }, 'a prediction could not be encoded for the log; dropped');
+      return;
+    }
+    this.waiting++;
     this.stats.enqueued++;
     this.counters.enqueued.inc();
+    if (open.count >= this.maxBatch) this.seal();
     this.schedule();
+  }
+
+  /** Closes the open batch into a stream message. */
+  private seal(): void {
+    const open = this.open;
+    if (open === null || open.count === 0) return;
+    this.open = null;
+    this.sealed.push({ payload: open.finish(), requests: open.count });
   }
 
   /** Arms the publish: within `publishDelayMs`, or at the next turn once a batch is full. */
   private schedule(): void {
     if (this.immediate !== null) return;
-    if (this.buffer.length >= this.maxBatch || this.publishDelayMs <= 0) {
+    if (this.sealed.length > 0 || this.publishDelayMs <= 0) {
       this.immediate = setImmediate(this.publishNow);
       return;
     }
@@ -148,11 +174,12 @@ export class PredictionLogger {
 
   /** Publishes everything buffered now; resolves when the stream holds it (or the attempt failed). */
   flush(): Promise<void> {
-    if (this.publishing)
-      return this.publishing.then(() => (this.buffer.length > 0 ? this.flush() : undefined));
-    if (this.buffer.length === 0) return Promise.resolve();
-    const taken = this.buffer;
-    this.buffer = [];
+    if (this.publishing) return this.publishing.then(() => (this.waiting > 0 ? this.flush() : undefined));
+    this.seal();
+    if (this.sealed.length === 0) return Promise.resolve();
+    const taken = this.sealed;
+    this.sealed = [];
+    for (const b of taken) this.waiting -= b.requests;
     this.publishing = this.publish(taken).finally(() => {
       this.publishing = null;
     });
@@ -174,24 +201,29 @@ export class PredictionLogger {
     });
   }
 
-  private async publish(entries: (PredictionLogEntry & { requestId: string })[]): Promise<void> {
-    const payloads: Uint8Array[] = [];
-    for (let i = 0; i < entries.length; i += this.maxBatch)
-      payloads.push(encodeLogBatch(entries.slice(i, i + this.maxBatch)));
+  private async publish(batches: readonly Sealed[]): Promise<void> {
     try {
-      await this.options.stream.publish(this.topic, payloads);
-      this.stats.published += entries.length;
+      await this.options.stream.publish(
+        this.topic,
+        batches.map((b) => b.payload),
+      );
+      for (const b of batches) this.stats.published += b.requests;
     } catch (error) {
       this.stats.publishFailures++;
-      this.log.warn(
-        { err: error, requests: entries.length },
-        'publishing to the prediction log failed; will retry',
-      );
-      // Keep the batch (oldest first) within the bound; what does not fit is dropped and counted.
-      const room = Math.max(0, this.maxBuffered - this.buffer.length);
-      const kept = entries.slice(0, room);
-      const lost = entries.length - kept.length;
-      this.buffer = [...kept, ...this.buffer];
+      const requests = batches.reduce((n, b) => n + b.requests, 0);
+      this.log.warn({ err: error, requests }, 'publishing to the prediction log failed; will retry');
+      // Keep the batches (oldest first) within the bound; those that do not fit are dropped and counted.
+      let room = Math.max(0, this.maxBuffered - this.waiting);
+      const kept: Sealed[] = [];
+      let lost = 0;
+      for (const b of batches) {
+        if (b.requests <= room) {
+          kept.push(b);
+          room -= b.requests;
+        } else lost += b.requests;
+      }
+      this.sealed = [...kept, ...this.sealed];
+      this.waiting += requests - lost;
       if (lost > 0) {
         this.stats.dropped += lost;
         this.counters.dropped.inc(lost);
