@@ -300,18 +300,23 @@ describe('serving through the built CLI and a real server', () => {
         Array.from({ length: 40 }, () => predict(server.url, [{ amount: 1, hour: 1, country: 'US' }])),
       );
     await waitFor(async () => (await batch()).every((x) => x.status === 200), 30_000);
-    const results = await batch();
-    expect(results.filter((x) => x.status !== 200).map((x) => [x.status, x.body])).toEqual([]);
+    const results = await batch().catch((error: Error) => {
+      throw new Error(`${error.message} (${String(error.cause)}); server stderr:\n${server.stderr}`);
+    });
+    expect(
+      results.filter((x) => x.status !== 200).map((x) => [x.status, x.body]),
+      server.stderr,
+    ).toEqual([]);
     const kids = (await run('pgrep', ['-P', String(server.child.pid)]).catch(() => ({ stdout: '' }))).stdout
       .trim()
       .split('\n')
       .filter(Boolean);
-    expect(kids).toHaveLength(2);
+    expect(kids, server.stderr).toHaveLength(2);
     // Inference replicas have no management routes.
     expect(
       (await fetch(`${server.url}/v1/deployments`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
     ).toBe(404);
-    expect(await stop(server)).toBe(0);
+    expect(await stop(server), server.stderr).toBe(0);
   }, 60_000);
 
   it('--workers gives up with exit 1 when the workers cannot start (a store is unreachable)', async () => {
