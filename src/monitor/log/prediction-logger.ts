@@ -130,7 +130,9 @@ export class PredictionLogger {
       return;
     }
     const requestId = entry.requestId ?? `${this.idPrefix}-${(this.nextId++).toString(36)}`;
-    const open = (this.open ??= new LogBatchEncoder(Math.min(this.maxBatch, 256)));
+    // Sized small and grown by doubling: at a few requests per batch a large zero-filled buffer
+    // per batch would cost more than the requests.
+    const open = (this.open ??= new LogBatchEncoder(32));
     try {
       open.add(entry, requestId);
     } catch (error) {
