@@ -37,7 +37,19 @@ interface Topic {
 }
 
 /**
- * The in-process stream: topics are arrays in this process's memory, consumers are cursors plus a
+ * A copy of `p` in shared memory: the message is never written again, and a consumer on a worker
+ * thread (the log sink) then receives it without another copy — `postMessage` shares a
+ * SharedArrayBuffer instead of cloning megabytes on the publishing thread.
+ */
+function sharedCopy(p: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(p.byteLength));
+  copy.set(p);
+  return copy;
+}
+
+/**
+ * The in-process stream: topics are arrays in this process's memory (message bytes in shared
+ * memory, see `sharedCopy`), consumers are cursors plus a
  * table of unacknowledged deliveries timed against the store's `Clock`. Messages every existing
  * consumer has acknowledged are dropped (in chunks), and the oldest go when a topic exceeds
  * `maxMessages`. Nothing survives the process; not shared between processes.
@@ -67,7 +79,7 @@ export class MemoryStreamStore implements StreamStore {
     const publishedAt = this.clock.now();
     const seqs = payloads.map((p) => {
       const seq = t.nextSeq++;
-      t.messages.push({ seq, data: Uint8Array.from(p), publishedAt });
+      t.messages.push({ seq, data: sharedCopy(p), publishedAt });
       return seq;
     });
     // Trim in chunks (amortised O(1) per message): a topic may briefly hold 1/8 more than the bound.
