@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '../core/index.js';
 import type { Keel } from '../sdk/index.js';
 import type { InferenceEngine, InferenceEngineOptions } from '../serve/index.js';
 import { uiPlugin } from '../ui/index.js';
@@ -30,6 +31,12 @@ export interface StartServerOptions
   readonly featureServer?: boolean;
   /** The web UI under `/ui/` (role `all` only). Default true. */
   readonly ui?: boolean;
+  /**
+   * Listen only once the engine has loaded the deployments (default false: listen at once and answer
+   * 503 until ready). For `node:cluster` workers sharing one port: the primary hands connections to
+   * every listening worker, so a starting worker would refuse requests a ready sibling could answer.
+   */
+  readonly listenWhenReady?: boolean;
 }
 
 /** The web UI as a server plugin. */
@@ -77,11 +84,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Starts the engine; a failure is logged (readiness stays false), never thrown. */
+function startEngine(engine: InferenceEngine, log: Logger): Promise<void> {
+  return engine
+    .start()
+    .then(() => undefined)
+    .catch((error: unknown) => log.error({ err: error }, 'the inference engine did not start'));
+}
+
 /**
  * Starts a Keel server for a project: an engine over its registry and deployments, the HTTP server
  * on `host:port` and the gRPC server on `grpcPort`. It listens at once (liveness answers) and loads
  * the deployments in the background: readiness and inference answer 503 until they are loaded and
- * warm.
+ * warm (with `listenWhenReady`, it loads them first).
  */
 export async function startServer(keel: Keel, options: StartServerOptions = {}): Promise<RunningServer> {
   const config = keel.config.server;
@@ -115,6 +130,7 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
     plugins,
   });
   const host = options.host ?? config.host;
+  const started = options.listenWhenReady ? await startEngine(engine, log) : null;
   await server.app.listen({ host, port: options.port ?? config.port });
   const port = (server.app.server.address() as AddressInfo).port;
   let grpc: GrpcServerHandle | null = null;
@@ -126,9 +142,7 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
     await server.app.close();
     throw error;
   }
-  const started = engine
-    .start()
-    .catch((error: unknown) => log.error({ err: error }, 'the inference engine did not start'));
+  const engineStarted = started ?? startEngine(engine, log);
   let closing: Promise<void> | null = null;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const close = (): Promise<void> => {
@@ -143,7 +157,7 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
       sweep.unref();
       try {
         await Promise.all([server.app.close(), grpc?.close(shutdownTimeoutMs)]);
-        await started;
+        await engineStarted;
         await engine.shutdown({ timeoutMs: shutdownTimeoutMs });
         await monitoring?.close();
       } finally {
@@ -160,7 +174,7 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
     url: `http://${shownHost}:${port}`,
     port,
     grpcPort: grpc?.port ?? null,
-    started: started.then(() => undefined),
+    started: engineStarted,
     flushLogs: async () => {
       await monitoring?.flush();
     },

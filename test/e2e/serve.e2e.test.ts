@@ -292,9 +292,9 @@ describe('serving through the built CLI and a real server', () => {
     // The load guard is off: on a CI box busy with other tests, event-loop lag would shed requests,
     // which is not what this test is about (test/serve/load-shedding covers it).
     const server = await serve('--workers', '2', '--role', 'inference', '--max-event-loop-delay-ms', '0');
-    // Ready when both workers answer: connections are handed out round-robin, and 40 at once open
-    // enough of them to reach both (a few reused connections may all land on one worker while the
-    // other is still starting).
+    // Workers listen only once their engine is ready, so no request may meet a starting one (a
+    // worker that took connections while loading answered 503 "starting" here before). 40 requests
+    // at once open enough connections to reach both workers once both are up.
     const batch = () =>
       Promise.all(
         Array.from({ length: 40 }, () => predict(server.url, [{ amount: 1, hour: 1, country: 'US' }])),

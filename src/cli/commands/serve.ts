@@ -116,6 +116,8 @@ export const registerServeCommand = (program: Command, cli: CliContext): void =>
             loadGuard: {
               maxEventLoopDelayMs: intFlag('max-event-loop-delay-ms', opts.maxEventLoopDelayMs, 0, 600_000)!,
             },
+            // A cluster worker takes connections from the shared port only once it can answer them.
+            listenWhenReady: isClusterWorker(),
           });
           if (!isClusterWorker()) {
             const grpc = running.grpcPort === null ? '' : `, gRPC on port ${running.grpcPort}`;
