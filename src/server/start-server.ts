@@ -130,7 +130,8 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
     plugins,
   });
   const host = options.host ?? config.host;
-  const started = options.listenWhenReady ? await startEngine(engine, log) : null;
+  const startedEarly = options.listenWhenReady ? startEngine(engine, log) : null;
+  await startedEarly;
   await server.app.listen({ host, port: options.port ?? config.port });
   const port = (server.app.server.address() as AddressInfo).port;
   let grpc: GrpcServerHandle | null = null;
@@ -140,9 +141,10 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
       grpc = await startGrpcServer(server.context, { host, port: grpcPort, maxMessageBytes: bodyLimitBytes });
   } catch (error) {
     await server.app.close();
+    if (startedEarly) await engine.shutdown({ timeoutMs: 0 });
     throw error;
   }
-  const engineStarted = started ?? startEngine(engine, log);
+  const engineStarted = startedEarly ?? startEngine(engine, log);
   let closing: Promise<void> | null = null;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const close = (): Promise<void> => {
