@@ -1,6 +1,7 @@
 import { KeelError } from '../../core/index.js';
 import type { Queue } from '../contracts/index.js';
 import type { DriverSpec } from '../driver.js';
+import { connectClient } from '../redis/redis-connect.js';
 import { checkKnownParams } from '../store-url.js';
 
 const PREFIX_RE = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -48,22 +49,7 @@ export const bullmqQueueDriver: DriverSpec<Queue> = {
       connectTimeout: timeoutMs,
       maxRetriesPerRequest: null,
     });
-    client.on('error', () => {
-      // Failures surface on the call that hits them as KEEL_STORE_UNAVAILABLE.
-    });
-    try {
-      await client.connect();
-    } catch (error) {
-      client.disconnect();
-      throw new KeelError(
-        'KEEL_STORE_UNAVAILABLE',
-        `Cannot connect to the BullMQ queue at ${url.redacted}.`,
-        {
-          cause: error,
-          details: { url: url.redacted },
-        },
-      );
-    }
+    await connectClient(client, 'BullMQ queue', url.redacted);
     return new BullmqQueue({
       bullmq,
       client,

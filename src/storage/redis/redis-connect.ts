@@ -39,6 +39,16 @@ export async function connectRedis(
     maxRetriesPerRequest: 1,
     ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
   });
+  await connectClient(client, options.what, url.redacted);
+  return { client, prefix };
+}
+
+/**
+ * Connects a `lazyConnect` ioredis client; a server that does not answer fails with
+ * `KEEL_STORE_UNAVAILABLE` naming `what` and the (redacted) URL. Later failures surface on the
+ * command that hits them, not as unhandled `error` events.
+ */
+export async function connectClient(client: Redis, what: string, redactedUrl: string): Promise<void> {
   client.on('error', () => {
     // Failures surface on the command that hits them as KEEL_STORE_UNAVAILABLE.
   });
@@ -46,14 +56,9 @@ export async function connectRedis(
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw new KeelError(
-      'KEEL_STORE_UNAVAILABLE',
-      `Cannot connect to the ${options.what} at ${url.redacted}.`,
-      {
-        cause: error,
-        details: { url: url.redacted },
-      },
-    );
+    throw new KeelError('KEEL_STORE_UNAVAILABLE', `Cannot connect to the ${what} at ${redactedUrl}.`, {
+      cause: error,
+      details: { url: redactedUrl },
+    });
   }
-  return { client, prefix };
 }
