@@ -1,3 +1,4 @@
+import { quickselect } from '../../../core/index.js';
 import type { GbdtObjective } from '../params.js';
 import { GRADIENT_KIND, PLAN } from './gradient-kernels.js';
 import { binaryLogloss, multiclassMetrics, regressionMetrics, rocAuc } from './metrics.js';
@@ -57,30 +58,12 @@ function weightedMedian(y: Float64Array, w: Float64Array): number {
   return y[order[order.length - 1]!]!;
 }
 
-/** The q-quantile of |y - s| (Floyd–Rivest-free quickselect on a scratch copy). */
+/** The q-quantile of |y - s| (quickselect on a scratch copy). */
 function absResidualQuantile(s: Float64Array, y: Float64Array, q: number, scratch: Float64Array): number {
   const n = y.length;
   for (let i = 0; i < n; i++) scratch[i] = Math.abs(y[i]! - s[i]!);
   const k = Math.min(n - 1, Math.floor(q * (n - 1)));
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = scratch[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (scratch[i]! < pivot) i++;
-      while (scratch[j]! > pivot) j--;
-      if (i <= j) {
-        const t = scratch[i]!;
-        scratch[i++] = scratch[j]!;
-        scratch[j--] = t;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
+  quickselect(scratch, k, 0, n);
   return scratch[k]!;
 }
 
