@@ -1,6 +1,7 @@
 import { type EnsembleArrays, FLAG_CATEGORICAL, FLAG_MISSING_LEFT } from './ensemble.js';
 import { leafOf } from './forest-eval.js';
-import { doubleArray, smiArray, zeroDoubles } from './plain-arrays.js';
+import { FOREST_KERNEL_WASM } from './forest-kernel-wasm.js';
+import { doubleArray } from './plain-arrays.js';
 import { thresholdRanks } from './threshold-ranks.js';
 
 /**
@@ -15,42 +16,59 @@ const MISSING_RIGHT = 256;
 /** Rank threshold that nothing exceeds (categorical nodes, leaves). */
 const NEVER = 1 << 20;
 
+/** The part of the WebAssembly JS API used here (@types/node 20 declares its types, not its values). */
+interface WasmApi {
+  Memory: new (size: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The walk of forest-kernel.wat, compiled once per thread. */
+let kernelModule: object | undefined;
+
+type Walk = (
+  rows: number,
+  trees: number,
+  treeCount: number,
+  acc: number,
+  k: number,
+  valueBias: number,
+) => void;
+
 /**
  * Trees compiled for inference, over integers only. Each block of rows is first prepared: a numeric
  * value becomes its rank among the model's thresholds for that feature (1 + thresholds below it),
  * written twice, in column 2f with missing = 256 and in column 2f + 1 with missing = 0; a
  * categorical value becomes its level code + 1 (missing = 0). The block is column-major (value of
- * row j in column c at `c * BLOCK + j`), so a node stores its column premultiplied (`co`) and eight
+ * row j in column c at `c * BLOCK + j`), so a node stores its column's address (`co`) and eight
  * rows walked together share one row offset. A node is four integers: `co`, `tb` (rank threshold;
  * `NEVER` for categorical nodes and leaves), `cm` (categorical: bit c + 1 set when level code c goes
- * right, bit 0 for missing) and `lft` (left child; right = lft + 1; a leaf points to itself). A
- * step is then
+ * right, bit 0 for missing) and its left child (right = left + 1; a leaf points to itself). A step
+ * is then
  *
- *   next = lft + ((v > tb) | ((cm >>> v) & 1))
+ *   next = left + ((v > tb) | ((cm >>> v) & 1))
  *
  * with no branch and no floating point; every tree is walked exactly `depth` steps, eight rows at a
  * time so the CPU overlaps eight independent chains, and leaf values are summed per row in tree
- * order (as the reference walk does, so scores are bit-identical). The hot arrays are plain JS
- * arrays (see plain-arrays.ts). Models with a categorical feature of more than 31 levels (or a
- * feature with more than 254 thresholds) use the reference traversal.
+ * order (as the reference walk does, so scores are bit-identical). The walk runs in WebAssembly
+ * (forest-kernel.wat, whose header gives the memory layout): the same steps in JS paid a bounds
+ * check on every array load. Models with a categorical feature of more than 31 levels (or a feature
+ * with more than 254 thresholds) use the reference traversal.
  */
 export class CompiledForest {
-  private readonly co: number[];
-  private readonly tb: number[];
-  private readonly cm: number[];
-  private readonly lft: number[];
-  private readonly val: number[];
-  private readonly roots: number[];
-  private readonly depth: number[];
+  /** Per feature: 1 when categorical. */
   private readonly categorical: number[];
   /** Per feature: its sorted thresholds padded to 256 with +Infinity, at `f * 256`. */
   private readonly cuts: number[];
   private readonly catFeatures: Int32Array;
   private readonly catLevels: Int32Array;
-  /** The prepared block (column-major, see the class comment). */
-  private readonly block: number[];
-  /** Raw scores of the block's rows (row j, output c at j * k + c) while trees are added. */
-  private readonly acc: number[];
+  /** The prepared block in the kernel's memory (column-major, see the class comment). */
+  private readonly block: Uint16Array;
+  /** Raw scores of the block's rows in the kernel's memory (row j, output c at j * k + c). */
+  private readonly acc: Float64Array;
+  private readonly walk: Walk;
+  private readonly layout: { acc: number; trees: number; treeCount: number; valueBias: number };
   /** Null when the integer kernel applies; otherwise the flat arrays for the reference walk. */
   private readonly generic: EnsembleArrays | null;
 
@@ -61,56 +79,66 @@ export class CompiledForest {
     levelCounts: readonly number[],
   ) {
     const nodes = a.feature.length;
-    const co = smiArray(nodes);
-    const tb = smiArray(nodes, NEVER);
-    const cm = smiArray(nodes);
-    const lft = smiArray(nodes);
-    this.val = doubleArray(a.value);
-    this.roots = Array.from(a.treeStart, (r) => r | 0);
+    const trees = a.treeStart.length;
     this.categorical = levelCounts.map((l) => (l > 0 ? 1 : 0));
     const cats = levelCounts.map((l, f) => (l > 0 ? f : -1)).filter((f) => f >= 0);
     this.catFeatures = Int32Array.from(cats);
     this.catLevels = Int32Array.from(cats, (f) => levelCounts[f]!);
-    this.block = smiArray(BLOCK * 2 * p);
-    this.acc = zeroDoubles(BLOCK * k);
     const { cuts, rankOf, fits } = thresholdRanks(a, p);
     this.cuts = doubleArray(cuts);
+
+    // The kernel's memory: block | acc | trees | nodes | values (byte addresses, see the .wat).
+    const blockBytes = BLOCK * 2 * p * 2;
+    const accAt = align(blockBytes, 16);
+    const treesAt = accAt + BLOCK * k * 8;
+    const nodesAt = treesAt + trees * 16;
+    const valuesAt = nodesAt + nodes * 16;
+    const pages = Math.ceil((valuesAt + nodes * 8) / 65536);
+    const memory = new wasm.Memory({ initial: pages, maximum: pages });
+    const i32 = new Int32Array(memory.buffer);
+    const f64 = new Float64Array(memory.buffer);
+    this.block = new Uint16Array(memory.buffer, 0, BLOCK * 2 * p);
+    this.acc = new Float64Array(memory.buffer, accAt, BLOCK * k);
+
     let fitsKernel = fits;
     for (let i = 0; i < nodes; i++) {
+      const at = (nodesAt >> 2) + i * 4;
+      f64[(valuesAt >> 3) + i] = a.value[i]!;
       const f = a.feature[i]!;
       if (f < 0) {
-        lft[i] = i;
+        i32[at + 1] = NEVER;
+        i32[at + 3] = nodesAt + i * 16;
         continue;
       }
       const missingLeft = (a.flags[i]! & FLAG_MISSING_LEFT) !== 0;
-      lft[i] = a.left[i]! | 0;
+      i32[at + 3] = nodesAt + a.left[i]! * 16;
       if ((a.flags[i]! & FLAG_CATEGORICAL) === 0) {
-        co[i] = (2 * f + (missingLeft ? 1 : 0)) * BLOCK;
-        tb[i] = rankOf(f, a.threshold[i]!) | 0;
+        i32[at] = (2 * f + (missingLeft ? 1 : 0)) * BLOCK * 2;
+        i32[at + 1] = rankOf(f, a.threshold[i]!);
         continue;
       }
       const levels = levelCounts[f]!;
       if (levels > MASK_LEVELS) fitsKernel = false;
-      co[i] = 2 * f * BLOCK;
+      i32[at] = 2 * f * BLOCK * 2;
+      i32[at + 1] = NEVER;
       const off = a.threshold[i]!;
       let mask = missingLeft ? 0 : 1;
       for (let c = 0; c < Math.min(levels, MASK_LEVELS); c++) {
         if (((a.catBits[off + (c >>> 5)]! >>> (c & 31)) & 1) === 0) mask |= 1 << (c + 1);
       }
-      cm[i] = mask;
+      i32[at + 2] = mask;
     }
-    this.co = co;
-    this.tb = tb;
-    this.cm = cm;
-    this.lft = lft;
+    for (let t = 0; t < trees; t++) {
+      const root = a.treeStart[t]!;
+      i32[(treesAt >> 2) + t * 4] = nodesAt + root * 16;
+      i32[(treesAt >> 2) + t * 4 + 1] = treeDepth(a, root);
+      i32[(treesAt >> 2) + t * 4 + 2] = t % k;
+    }
     this.generic = fitsKernel ? null : a;
-    this.depth = this.roots.map((r) => this.treeDepth(r));
-  }
-
-  private treeDepth(node: number): number {
-    if (this.lft[node] === node) return 0;
-    const l = this.lft[node]!;
-    return 1 + Math.max(this.treeDepth(l), this.treeDepth(l + 1));
+    kernelModule ??= new wasm.Module(Buffer.from(FOREST_KERNEL_WASM, 'base64'));
+    const instance = new wasm.Instance(kernelModule, { keel: { memory } });
+    this.walk = instance.exports.walk as Walk;
+    this.layout = { acc: accAt, trees: treesAt, treeCount: trees, valueBias: valuesAt - nodesAt / 2 };
   }
 
   /**
@@ -134,23 +162,23 @@ export class CompiledForest {
   /** Adds every tree's leaf value to `out` (n × k raw scores) for rows of `x` (n × p). */
   add(x: Float64Array, n: number, out: Float64Array): void {
     const generic = this.generic;
+    const { p, k } = this;
     if (generic) {
-      const { roots, val, p, k } = this;
+      const roots = generic.treeStart;
       for (let i = 0; i < n; i++) {
         for (let t = 0; t < roots.length; t++)
-          out[i * k + (t % k)]! += val[leafOf(generic, roots[t]!, x, i * p)]!;
+          out[i * k + (t % k)]! += generic.value[leafOf(generic, roots[t]!, x, i * p)]!;
       }
       return;
     }
-    const { acc, k } = this;
+    const { acc, layout, walk } = this;
     for (let b = 0; b < n; b += BLOCK) {
       const rows = Math.min(n - b, BLOCK);
       this.prepare(x, b, rows);
       const o = b * k;
-      for (let j = 0; j < rows * k; j++) acc[j] = out[o + j]!;
-      if (rows === 1) this.addOne();
-      else this.addBlock(rows);
-      for (let j = 0; j < rows * k; j++) out[o + j] = acc[j]!;
+      acc.set(out.subarray(o, o + rows * k));
+      walk(rows, layout.trees, layout.treeCount, layout.acc, k, layout.valueBias);
+      out.set(acc.subarray(0, rows * k), o);
     }
   }
 
@@ -167,7 +195,7 @@ export class CompiledForest {
           right = categorical[f] === 1 ? 0 : MISSING_RIGHT;
           left = 0;
         } else if (categorical[f] === 1) {
-          right = left = (v + 1) | 0; // an integer, so the block stays a small-integer array
+          right = left = v + 1;
         } else {
           const o = f * 256;
           let r = 0;
@@ -186,96 +214,15 @@ export class CompiledForest {
       }
     }
   }
+}
 
-  /** Walks every tree for the `rows` prepared rows, adding leaf values to `acc`. */
-  private addBlock(rows: number): void {
-    const { co, tb, cm, lft, val, roots, depth, block, acc, k } = this;
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t]!;
-      const d = depth[t]!;
-      const c = t % k;
-      let j = 0;
-      for (; j + 8 <= rows; j += 8) {
-        let n0 = root;
-        let n1 = root;
-        let n2 = root;
-        let n3 = root;
-        let n4 = root;
-        let n5 = root;
-        let n6 = root;
-        let n7 = root;
-        for (let s = 0; s < d; s++) {
-          const v0 = block[co[n0]! + j]!;
-          const v1 = block[co[n1]! + j + 1]!;
-          const v2 = block[co[n2]! + j + 2]!;
-          const v3 = block[co[n3]! + j + 3]!;
-          const v4 = block[co[n4]! + j + 4]!;
-          const v5 = block[co[n5]! + j + 5]!;
-          const v6 = block[co[n6]! + j + 6]!;
-          const v7 = block[co[n7]! + j + 7]!;
-          n0 = lft[n0]! + (+(v0 > tb[n0]!) | ((cm[n0]! >>> v0) & 1));
-          n1 = lft[n1]! + (+(v1 > tb[n1]!) | ((cm[n1]! >>> v1) & 1));
-          n2 = lft[n2]! + (+(v2 > tb[n2]!) | ((cm[n2]! >>> v2) & 1));
-          n3 = lft[n3]! + (+(v3 > tb[n3]!) | ((cm[n3]! >>> v3) & 1));
-          n4 = lft[n4]! + (+(v4 > tb[n4]!) | ((cm[n4]! >>> v4) & 1));
-          n5 = lft[n5]! + (+(v5 > tb[n5]!) | ((cm[n5]! >>> v5) & 1));
-          n6 = lft[n6]! + (+(v6 > tb[n6]!) | ((cm[n6]! >>> v6) & 1));
-          n7 = lft[n7]! + (+(v7 > tb[n7]!) | ((cm[n7]! >>> v7) & 1));
-        }
-        const o = j * k + c;
-        acc[o]! += val[n0]!;
-        acc[o + k]! += val[n1]!;
-        acc[o + 2 * k]! += val[n2]!;
-        acc[o + 3 * k]! += val[n3]!;
-        acc[o + 4 * k]! += val[n4]!;
-        acc[o + 5 * k]! += val[n5]!;
-        acc[o + 6 * k]! += val[n6]!;
-        acc[o + 7 * k]! += val[n7]!;
-      }
-      for (; j < rows; j++) {
-        let node = root;
-        for (let s = 0; s < d; s++) {
-          const v = block[co[node]! + j]!;
-          node = lft[node]! + (+(v > tb[node]!) | ((cm[node]! >>> v) & 1));
-        }
-        acc[j * k + c]! += val[node]!;
-      }
-    }
-  }
+/** Steps from `node` to its deepest leaf. */
+function treeDepth(a: EnsembleArrays, node: number): number {
+  if (a.feature[node]! < 0) return 0;
+  const l = a.left[node]!;
+  return 1 + Math.max(treeDepth(a, l), treeDepth(a, l + 1));
+}
 
-  /** One prepared row (block row 0): four trees walked together. */
-  private addOne(): void {
-    const { co, tb, cm, lft, val, roots, depth, block, acc, k } = this;
-    const trees = roots.length;
-    let t = 0;
-    for (; t + 4 <= trees; t += 4) {
-      let n0 = roots[t]!;
-      let n1 = roots[t + 1]!;
-      let n2 = roots[t + 2]!;
-      let n3 = roots[t + 3]!;
-      const d = Math.max(depth[t]!, depth[t + 1]!, depth[t + 2]!, depth[t + 3]!);
-      for (let s = 0; s < d; s++) {
-        const v0 = block[co[n0]!]!;
-        const v1 = block[co[n1]!]!;
-        const v2 = block[co[n2]!]!;
-        const v3 = block[co[n3]!]!;
-        n0 = lft[n0]! + (+(v0 > tb[n0]!) | ((cm[n0]! >>> v0) & 1));
-        n1 = lft[n1]! + (+(v1 > tb[n1]!) | ((cm[n1]! >>> v1) & 1));
-        n2 = lft[n2]! + (+(v2 > tb[n2]!) | ((cm[n2]! >>> v2) & 1));
-        n3 = lft[n3]! + (+(v3 > tb[n3]!) | ((cm[n3]! >>> v3) & 1));
-      }
-      acc[t % k]! += val[n0]!;
-      acc[(t + 1) % k]! += val[n1]!;
-      acc[(t + 2) % k]! += val[n2]!;
-      acc[(t + 3) % k]! += val[n3]!;
-    }
-    for (; t < trees; t++) {
-      let node = roots[t]!;
-      for (let s = 0; s < depth[t]!; s++) {
-        const v = block[co[node]!]!;
-        node = lft[node]! + (+(v > tb[node]!) | ((cm[node]! >>> v) & 1));
-      }
-      acc[t % k]! += val[node]!;
-    }
-  }
+function align(bytes: number, to: number): number {
+  return Math.ceil(bytes / to) * to;
 }
