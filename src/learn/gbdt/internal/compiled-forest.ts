@@ -27,6 +27,7 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** The walk of forest-kernel.wat, compiled once per thread. */
 let kernelModule: object | undefined;
 
+type WalkRow = (trees: number, treeCount: number, acc: number, valueBias: number) => void;
 type Walk = (
   rows: number,
   trees: number,
@@ -50,8 +51,9 @@ type Walk = (
  *   next = left + ((v > tb) | ((cm >>> v) & 1))
  *
  * with no branch and no floating point; every tree is walked exactly `depth` steps, eight rows at a
- * time so the CPU overlaps eight independent chains, and leaf values are summed per row in tree
- * order (as the reference walk does, so scores are bit-identical). The walk runs in WebAssembly
+ * time so the CPU overlaps eight independent chains (a single row walks eight trees at a time
+ * instead), and leaf values are summed per row in tree order (as the reference walk does, so
+ * scores are bit-identical). The walk runs in WebAssembly
  * (forest-kernel.wat, whose header gives the memory layout): the same steps in JS paid a bounds
  * check on every array load. Models with a categorical feature of more than 31 levels (or a feature
  * with more than 254 thresholds) use the reference traversal.
@@ -68,6 +70,7 @@ export class CompiledForest {
   /** Raw scores of the block's rows in the kernel's memory (row j, output c at j * k + c). */
   private readonly acc: Float64Array;
   private readonly walk: Walk;
+  private readonly walkRow: WalkRow;
   private readonly layout: { acc: number; trees: number; treeCount: number; valueBias: number };
   /** Null when the integer kernel applies; otherwise the flat arrays for the reference walk. */
   private readonly generic: EnsembleArrays | null;
@@ -130,14 +133,18 @@ export class CompiledForest {
     }
     for (let t = 0; t < trees; t++) {
       const root = a.treeStart[t]!;
+      const depth = treeDepth(a, root);
+      const group = (treesAt >> 2) + (t - (t % 8)) * 4;
       i32[(treesAt >> 2) + t * 4] = nodesAt + root * 16;
-      i32[(treesAt >> 2) + t * 4 + 1] = treeDepth(a, root);
+      i32[(treesAt >> 2) + t * 4 + 1] = depth;
       i32[(treesAt >> 2) + t * 4 + 2] = t % k;
+      i32[group + 3] = Math.max(i32[group + 3]!, depth);
     }
     this.generic = fitsKernel ? null : a;
     kernelModule ??= new wasm.Module(Buffer.from(FOREST_KERNEL_WASM, 'base64'));
     const instance = new wasm.Instance(kernelModule, { keel: { memory } });
     this.walk = instance.exports.walk as Walk;
+    this.walkRow = instance.exports.walkRow as WalkRow;
     this.layout = { acc: accAt, trees: treesAt, treeCount: trees, valueBias: valuesAt - nodesAt / 2 };
   }
 
@@ -177,7 +184,8 @@ export class CompiledForest {
       this.prepare(x, b, rows);
       const o = b * k;
       acc.set(out.subarray(o, o + rows * k));
-      walk(rows, layout.trees, layout.treeCount, layout.acc, k, layout.valueBias);
+      if (rows === 1) this.walkRow(layout.trees, layout.treeCount, layout.acc, layout.valueBias);
+      else walk(rows, layout.trees, layout.treeCount, layout.acc, k, layout.valueBias);
       out.set(acc.subarray(0, rows * k), o);
     }
   }
