@@ -235,6 +235,10 @@ export const ERROR_CODES = {
     415,
     'Send the body as JSON with `Content-Type: application/json`.',
   ),
+  KEEL_SERVER_LISTEN_FAILED: spec(
+    409,
+    'Stop what holds the port or pick another with --port / --grpc-port (0 picks a free one).',
+  ),
 
   // features
   KEEL_FEATURE_VIEW_NOT_FOUND: spec(404, 'List feature views with `keel features list`.'),

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../core/index.js';
+import { KeelError, type Logger } from '../core/index.js';
 import type { Keel } from '../sdk/index.js';
 import type { InferenceEngine, InferenceEngineOptions } from '../serve/index.js';
 import { uiPlugin } from '../ui/index.js';
@@ -85,6 +85,24 @@ export interface RunningServer {
 }
 
 /** Starts the engine; a failure is logged (readiness stays false), never thrown. */
+/** A `KEEL_SERVER_LISTEN_FAILED` error naming what could not listen and why (`details.inUse`). */
+function listenFailed(error: unknown, what: string): KeelError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = (error as Error).message ?? String(error);
+  const inUse = code === 'EADDRINUSE' || /address already in use|No address added/i.test(message);
+  const reason = inUse
+    ? 'the port is already in use'
+    : code === 'EACCES'
+      ? 'permission denied'
+      : code === 'EADDRNOTAVAIL'
+        ? "the address is not one of this machine's"
+        : message;
+  return new KeelError('KEEL_SERVER_LISTEN_FAILED', `Cannot listen for ${what}: ${reason}.`, {
+    cause: error,
+    details: { listen: what, inUse },
+  });
+}
+
 function startEngine(engine: InferenceEngine, log: Logger): Promise<void> {
   return engine
     .start()
@@ -130,20 +148,27 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
     plugins,
   });
   const host = options.host ?? config.host;
+  const httpPort = options.port ?? config.port;
+  const grpcPort = options.grpcPort === undefined ? 8081 : options.grpcPort;
   const startedEarly = options.listenWhenReady ? startEngine(engine, log) : null;
   await startedEarly;
-  await server.app.listen({ host, port: options.port ?? config.port });
-  const port = (server.app.server.address() as AddressInfo).port;
   let grpc: GrpcServerHandle | null = null;
-  const grpcPort = options.grpcPort === undefined ? 8081 : options.grpcPort;
+  let listening = '';
   try {
-    if (grpcPort !== null)
+    listening = `HTTP on ${host}:${httpPort}`;
+    await server.app.listen({ host, port: httpPort });
+    if (grpcPort !== null) {
+      listening = `gRPC on ${host}:${grpcPort}`;
       grpc = await startGrpcServer(server.context, { host, port: grpcPort, maxMessageBytes: bodyLimitBytes });
+    }
   } catch (error) {
-    await server.app.close();
-    if (startedEarly) await engine.shutdown({ timeoutMs: 0 });
-    throw error;
+    // Nothing may keep running (the sinks' threads would keep the process alive, retrying).
+    await server.app.close().catch(() => undefined);
+    await engine.shutdown({ timeoutMs: 0 }).catch(() => undefined);
+    await monitoring?.close().catch(() => undefined);
+    throw listenFailed(error, listening);
   }
+  const port = (server.app.server.address() as AddressInfo).port;
   const engineStarted = startedEarly ?? startEngine(engine, log);
   let closing: Promise<void> | null = null;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -337,5 +338,38 @@ describe('serving through the built CLI and a real server', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(1);
     expect(stderr).toContain('exited 3 times before listening');
+  }, 60_000);
+
+  it('exits 2 (usage) with a plain message when its HTTP or gRPC port is taken, leaving nothing running', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const taken = (holder.address() as AddressInfo).port;
+    try {
+      for (const ports of [
+        ['--port', String(taken), '--grpc-port', '0'],
+        ['--port', '0', '--grpc-port', String(taken)],
+      ]) {
+        const child = spawn(process.execPath, [bin, '--project', project, 'serve', ...ports], {
+          env,
+          cwd: project,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        // Before the fix the sinks' threads kept the process alive: it must exit on its own.
+        const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+        expect(code, stderr).toBe(2);
+        const what = ports[0] === '--port' && ports[1] === String(taken) ? 'HTTP' : 'gRPC';
+        expect(stderr).toContain(
+          `Cannot listen for ${what} on 127.0.0.1:${taken}: the port is already in use.`,
+        );
+        expect(stderr).not.toContain('internal error');
+        expect(stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      holder.close();
+    }
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Keel } from '../../src/sdk/index.js';
 import { nativeSignature } from '../../src/serve/index.js';
@@ -64,6 +65,32 @@ describe('server lifecycle on a Keel project', () => {
       expect(running.engine.state).toBe('stopped');
       await expect(predict(running.url)).rejects.toThrow();
     } finally {
+      await keel.close();
+    }
+  });
+
+  it('refuses a taken port with KEEL_SERVER_LISTEN_FAILED, and a second start on a free port works', async () => {
+    const root = tempDir('keel-lifecycle-port-');
+    const keel = await Keel.open({ root, env: {}, config: { home: `${root}/.keel`, logLevel: 'silent' } });
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    try {
+      const taken = (holder.address() as AddressInfo).port;
+      const error = await startServer(keel, { host: '127.0.0.1', port: taken, grpcPort: null }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        code: 'KEEL_SERVER_LISTEN_FAILED',
+        message: `Cannot listen for HTTP on 127.0.0.1:${taken}: the port is already in use.`,
+        details: { inUse: true },
+      });
+      // What the failed start opened was shut down: the same project starts cleanly (as keel demo does).
+      const running = await startServer(keel, { host: '127.0.0.1', port: 0, grpcPort: null });
+      expect((await fetch(`${running.url}/v2/health/live`)).status).toBe(200);
+      await running.close();
+    } finally {
+      holder.close();
       await keel.close();
     }
   });

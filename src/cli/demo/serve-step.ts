@@ -1,3 +1,4 @@
+import { isKeelError } from '../../core/index.js';
 import type { Keel } from '../../sdk/index.js';
 import { type RunningServer, startServer } from '../../server/index.js';
 import { VERSION } from '../version.js';
@@ -22,7 +23,8 @@ async function listen(keel: Keel, port: number): Promise<RunningServer> {
   try {
     return await startServer(keel, { ...options, port });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
+    const inUse = isKeelError(error) && error.code === 'KEEL_SERVER_LISTEN_FAILED' && error.details.inUse;
+    if (!inUse || port === 0) throw error;
     return startServer(keel, { ...options, port: 0 });
   }
 }
