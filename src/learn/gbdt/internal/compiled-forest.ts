@@ -183,10 +183,11 @@ export class CompiledForest {
       const rows = Math.min(n - b, BLOCK);
       this.prepare(x, b, rows);
       const o = b * k;
-      acc.set(out.subarray(o, o + rows * k));
+      // Element loops, not set(subarray): a one-row request would allocate two views for 2 numbers.
+      for (let j = 0; j < rows * k; j++) acc[j] = out[o + j]!;
       if (rows === 1) this.walkRow(layout.trees, layout.treeCount, layout.acc, layout.valueBias);
       else walk(rows, layout.trees, layout.treeCount, layout.acc, k, layout.valueBias);
-      out.set(acc.subarray(0, rows * k), o);
+      for (let j = 0; j < rows * k; j++) out[o + j] = acc[j]!;
     }
   }
 
