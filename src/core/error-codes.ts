@@ -237,7 +237,7 @@ export const ERROR_CODES = {
   ),
   KEEL_SERVER_LISTEN_FAILED: spec(
     409,
-    'Stop what holds the port or pick another with --port / --grpc-port (0 picks a free one).',
+    'The message says why; free the port, or pick another host or port with --host / --port / --grpc-port (port 0 picks a free one).',
   ),
 
   // features
