@@ -123,6 +123,11 @@ describe('keel monitor drift', () => {
         /driftShare must be in \(0, 1\]/,
       ],
     ];
+    writeFileSync(join(dir, 'other.csv'), 'a,b\n1,2\n3,4\n');
+    cases.push([
+      ['--reference', 'train.csv', '--current', 'other.csv'],
+      /train\.csv and other\.csv have no column in common.*train\.csv has: amount, country, age, score; other\.csv has: a, b\./,
+    ]);
     writeFileSync(join(dir, 'bad.json'), '{"format": "other"}');
     cases.push([
       ['--reference', 'bad.json', '--current', 'today.csv'],
