@@ -100,6 +100,25 @@ async function serve(...args: string[]): Promise<Server> {
   return Object.assign(server, { url });
 }
 
+/** Runs `keel serve` in `dir` until it exits by itself: its exit code and stderr. */
+async function serveUntilExit(
+  dir: string,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, '--project', dir, 'serve', ...args], {
+    env: { ...env, ...extraEnv },
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  return { code, stderr };
+}
+
 async function stop(server: Server): Promise<number | null> {
   if (server.child.exitCode !== null) return server.child.exitCode;
   const exited = new Promise<number | null>((r) => server.child.once('exit', (code) => r(code)));
@@ -322,20 +341,11 @@ describe('serving through the built CLI and a real server', () => {
 
   it('--workers gives up with exit 1 when the workers cannot start (a store is unreachable)', async () => {
     const broken = tempDir('keel-e2e-broken-');
-    const child = spawn(
-      process.execPath,
-      [bin, '--project', broken, 'serve', '--port', '0', '--grpc-port', '0', '--workers', '2'],
-      {
-        env: { ...env, KEEL_METADATA_URL: 'postgres://keel@127.0.0.1:1/none?connectTimeoutMs=500' },
-        cwd: broken,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const { code, stderr } = await serveUntilExit(
+      broken,
+      ['--port', '0', '--grpc-port', '0', '--workers', '2'],
+      { KEEL_METADATA_URL: 'postgres://keel@127.0.0.1:1/none?connectTimeoutMs=500' },
     );
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(1);
     expect(stderr).toContain('exited 3 times before listening');
   }, 60_000);
@@ -349,17 +359,8 @@ describe('serving through the built CLI and a real server', () => {
         ['--port', String(taken), '--grpc-port', '0'],
         ['--port', '0', '--grpc-port', String(taken)],
       ]) {
-        const child = spawn(process.execPath, [bin, '--project', project, 'serve', ...ports], {
-          env,
-          cwd: project,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr!.on('data', (d: Buffer) => {
-          stderr += d.toString();
-        });
         // Before the fix the sinks' threads kept the process alive: it must exit on its own.
-        const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+        const { code, stderr } = await serveUntilExit(project, ports);
         expect(code, stderr).toBe(2);
         const what = ports[0] === '--port' && ports[1] === String(taken) ? 'HTTP' : 'gRPC';
         expect(stderr).toContain(
