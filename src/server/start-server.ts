@@ -84,25 +84,33 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the engine; a failure is logged (readiness stays false), never thrown. */
-/** A `KEEL_SERVER_LISTEN_FAILED` error naming what could not listen and why (`details.inUse`). */
-function listenFailed(error: unknown, what: string): KeelError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const message = (error as Error).message ?? String(error);
-  const inUse = code === 'EADDRINUSE' || /address already in use|No address added/i.test(message);
-  const reason = inUse
-    ? 'the port is already in use'
-    : code === 'EACCES'
-      ? 'permission denied'
-      : code === 'EADDRNOTAVAIL'
-        ? "the address is not one of this machine's"
-        : message;
+/** Why an address could not be bound, by errno (gRPC reports it inside its message). */
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use',
+  EACCES: 'permission denied',
+  EADDRNOTAVAIL: "the address is not one of this machine's",
+};
+
+/**
+ * A `KEEL_SERVER_LISTEN_FAILED` error naming what could not listen and why (`details.inUse`), or
+ * null when `error` is not a failure to bind (it is then rethrown as it is).
+ */
+function listenFailed(error: unknown, what: string): KeelError | null {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const errno =
+    typeof code === 'string' && code in LISTEN_REASONS
+      ? code
+      : /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec(message)?.[1];
+  const reason = errno === undefined ? undefined : LISTEN_REASONS[errno];
+  if (reason === undefined) return null;
   return new KeelError('KEEL_SERVER_LISTEN_FAILED', `Cannot listen for ${what}: ${reason}.`, {
     cause: error,
-    details: { listen: what, inUse },
+    details: { listen: what, inUse: errno === 'EADDRINUSE' },
   });
 }
 
+/** Starts the engine; a failure is logged (readiness stays false), never thrown. */
 function startEngine(engine: InferenceEngine, log: Logger): Promise<void> {
   return engine
     .start()
@@ -166,7 +174,7 @@ export async function startServer(keel: Keel, options: StartServerOptions = {}):
     await server.app.close().catch(() => undefined);
     await engine.shutdown({ timeoutMs: 0 }).catch(() => undefined);
     await monitoring?.close().catch(() => undefined);
-    throw listenFailed(error, listening);
+    throw listenFailed(error, listening) ?? error;
   }
   const port = (server.app.server.address() as AddressInfo).port;
   const engineStarted = startedEarly ?? startEngine(engine, log);
