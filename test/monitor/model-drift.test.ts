@@ -302,6 +302,9 @@ describe('keel monitor drift --model / quality, keel feedback, keel alerts', () 
     expect(q.versions[0]).toMatchObject({ version: 1, predictions: 300, labelled: 200 });
     expect(q.versions[0].metrics.auc).toBeGreaterThan(0);
     expect(q.versions[0].estimated.method).toBe('cbpe');
+    const typo = await runCli(['monitor', 'quality', '--model', 'fruad'], dir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Model "fruad" is not registered');
 
     expect(
       (await runCli(['alerts', 'add', 'auc-low', 'auc < 0.85 for 1h', '--severity', 'critical'], dir)).code,

@@ -23,6 +23,8 @@ async function runQuality(cli: CliContext, opts: QualityOptions): Promise<number
   const keel = await cli.keel();
   const registry = await keel.registry();
   const windowMs = parseDuration(opts.window, '--window');
+  // A name the registry does not know is a typo, not a model without traffic.
+  await registry.getModel(opts.model);
   const toMs = keel.ctx.clock.now();
   const report = await computeLiveQuality({
     offline: offlineFolder(keel.config.stores.offline, keel.ctx.root),
