@@ -35,13 +35,11 @@ export class CompiledForest {
   private readonly cuts: number[];
   private readonly catFeatures: Int32Array;
   private readonly catLevels: Int32Array;
-  /** Null when the model does not fit the integer kernel (then `generic` walks it). */
+  /** Null when the model does not fit the integer kernel: then the reference walk runs over `a`. */
   private readonly kernel: ForestKernel | null;
-  /** The flat arrays for the reference walk, or null when the kernel applies. */
-  private readonly generic: EnsembleArrays | null;
 
   constructor(
-    a: EnsembleArrays,
+    private readonly a: EnsembleArrays,
     private readonly p: number,
     private readonly k: number,
     levelCounts: readonly number[],
@@ -52,9 +50,7 @@ export class CompiledForest {
     this.catLevels = Int32Array.from(cats, (f) => levelCounts[f]!);
     const { cuts, rankOf, fits } = thresholdRanks(a, p);
     this.cuts = doubleArray(cuts);
-    const fitsKernel = fits && masksFit(a, levelCounts);
-    this.kernel = fitsKernel ? new ForestKernel(a, p, k, levelCounts, rankOf) : null;
-    this.generic = fitsKernel ? null : a;
+    this.kernel = fits && masksFit(a, levelCounts) ? new ForestKernel(a, p, k, levelCounts, rankOf) : null;
   }
 
   /**
@@ -77,13 +73,12 @@ export class CompiledForest {
 
   /** Adds every tree's leaf value to `out` (n × k raw scores) for rows of `x` (n × p). */
   add(x: Float64Array, n: number, out: Float64Array): void {
-    const { kernel, p, k } = this;
+    const { kernel, a, p, k } = this;
     if (!kernel) {
-      const generic = this.generic!;
-      const roots = generic.treeStart;
+      const roots = a.treeStart;
       for (let i = 0; i < n; i++) {
         for (let t = 0; t < roots.length; t++)
-          out[i * k + (t % k)]! += generic.value[leafOf(generic, roots[t]!, x, i * p)]!;
+          out[i * k + (t % k)]! += a.value[leafOf(a, roots[t]!, x, i * p)]!;
       }
       return;
     }

@@ -4,7 +4,7 @@ import { FOREST_KERNEL_WASM } from './forest-kernel-wasm.js';
 /** Rows per prepared block (see `CompiledForest`). */
 export const BLOCK = 128;
 /** Categorical features with more levels than this do not fit the kernel's 32-bit masks. */
-export const MASK_LEVELS = 31;
+const MASK_LEVELS = 31;
 /** Rank threshold that nothing exceeds (categorical nodes, leaves). */
 const NEVER = 1 << 20;
 
@@ -70,6 +70,8 @@ export class ForestKernel {
   private readonly walkOne: WalkRow;
   private readonly at: Layout;
   private readonly treeCount: number;
+  /** A node at address m has its value at `valueBias + m / 2`. */
+  private readonly valueBias: number;
 
   constructor(
     a: EnsembleArrays,
@@ -91,12 +93,12 @@ export class ForestKernel {
     this.walkRows = exports.walk as Walk;
     this.walkOne = exports.walkRow as WalkRow;
     this.at = at;
+    this.valueBias = at.values - at.nodes / 2;
   }
 
   /** Adds every tree's leaf value to `acc` for the block's first `rows` rows. */
   walk(rows: number): void {
-    const { at } = this;
-    const valueBias = at.values - at.nodes / 2;
+    const { at, valueBias } = this;
     if (rows === 1) this.walkOne(at.trees, this.treeCount, at.acc, valueBias);
     else this.walkRows(rows, at.trees, this.treeCount, at.acc, this.k, valueBias);
   }
