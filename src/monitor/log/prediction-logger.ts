@@ -125,8 +125,7 @@ export class PredictionLogger {
       return;
     }
     if (this.waiting >= this.maxBuffered) {
-      this.stats.dropped++;
-      this.counters.dropped.inc();
+      this.drop(1);
       return;
     }
     const requestId = entry.requestId ?? `${this.idPrefix}-${(this.nextId++).toString(36)}`;
@@ -136,8 +135,7 @@ export class PredictionLogger {
     try {
       open.add(entry, requestId);
     } catch (error) {
-      this.stats.dropped++;
-      this.counters.dropped.inc();
+      this.drop(1);
       this.log.warn({ err: error, requestId }, 'a prediction could not be encoded for the log; dropped');
       return;
     }
@@ -146,6 +144,12 @@ export class PredictionLogger {
     this.counters.enqueued.inc();
     if (open.count >= this.maxBatch) this.seal();
     this.schedule();
+  }
+
+  /** Counts requests that will never reach the log. */
+  private drop(requests: number): void {
+    this.stats.dropped += requests;
+    this.counters.dropped.inc(requests);
   }
 
   /** Closes the open batch into a stream message. */
@@ -227,8 +231,7 @@ export class PredictionLogger {
       this.sealed = [...kept, ...this.sealed];
       this.waiting += requests - lost;
       if (lost > 0) {
-        this.stats.dropped += lost;
-        this.counters.dropped.inc(lost);
+        this.drop(lost);
       }
       this.retryLater();
     }
