@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Frame, KeelError } from '../../core/index.js';
+import { type Frame, KeelError } from '../../core/index.js';
 import { readFrame } from '../../data/index.js';
 import {
   buildReferenceSnapshot,
@@ -44,25 +44,15 @@ interface DriftCliOptions {
 
 const usage = (message: string): KeelError => new KeelError('KEEL_USAGE', message);
 
-function referenceNames(reference: DriftReference): readonly string[] {
-  return reference instanceof Frame ? reference.names : reference.columns.map((c) => c.name);
-}
-
 /** Two files with no column in common are a mistake (a wrong file), not "no drift". */
-function requireSharedColumn(
-  reference: readonly string[],
-  current: readonly string[],
-  referencePath: string,
-  currentPath: string,
-): void {
-  const shared = new Set(current);
-  if (reference.some((n) => shared.has(n))) return;
+function requireSharedColumn(report: DriftReport, referencePath: string, currentPath: string): void {
+  if (report.columns.length > 0 || report.predictionDrift !== null) return;
   const list = (names: readonly string[]) =>
     names.length === 0 ? '(none)' : names.slice(0, 20).join(', ') + (names.length > 20 ? ', …' : '');
   throw new KeelError(
     'KEEL_FRAME_COLUMN_NOT_FOUND',
-    `${referencePath} and ${currentPath} have no column in common, so nothing can be compared. ${referencePath} has: ${list(reference)}; ${currentPath} has: ${list(current)}.`,
-    { details: { reference: [...reference], current: [...current] } },
+    `${referencePath} and ${currentPath} have no column in common, so nothing can be compared. ${referencePath} has: ${list(report.onlyInReference)}; ${currentPath} has: ${list(report.onlyInCurrent)}.`,
+    { details: { reference: report.onlyInReference, current: report.onlyInCurrent } },
   );
 }
 
@@ -201,11 +191,12 @@ async function runDrift(cli: CliContext, opts: DriftCliOptions): Promise<number>
     const wanted = columns && [...columns, ...(opts.prediction ? [opts.prediction] : [])];
     const reference = await loadReference(opts.reference!, cli.io.cwd, wanted);
     const current = await loadCurrent(opts.current!, cli.io.cwd, wanted);
-    requireSharedColumn(referenceNames(reference), current.names, opts.reference!, opts.current!);
+    const report = detectDrift(reference, current, options);
+    requireSharedColumn(report, opts.reference!, opts.current!);
     inputs = {
       reference,
       current,
-      report: detectDrift(reference, current, options),
+      report,
       subtitle: `${opts.reference} (reference) vs ${opts.current} (current)`,
     };
   }
