@@ -32,6 +32,7 @@ export { renderErrorsDoc } from './errors-doc.js';
 export { Frame } from './frame.js';
 export { isValidName, newId, randomHex } from './ids.js';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, silentLogger } from './logger.js';
+export { declaredKeys, OWN_KEYS, ownKeysPrototype } from './own-keys.js';
 export { quickselect } from './quickselect.js';
 export { DATA_TYPES, type DataType, type Field, findField, isNumberType, type Schema } from './schema.js';
 export { workerEntry } from './worker-entry.js';

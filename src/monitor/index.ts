@@ -132,7 +132,13 @@ export {
   readFeedbackFile,
   writeLabels,
 } from './feedback/feedback-recorder.js';
-export { type BatchSections, decodeLogBatch, encodeLogBatch, type LoggedEntry } from './log/log-codec.js';
+export {
+  type BatchSections,
+  batchRequestCount,
+  decodeLogBatch,
+  encodeLogBatch,
+  type LoggedEntry,
+} from './log/log-codec.js';
 export { batchesFrame, holdBatch } from './log/log-columns.js';
 export { INPUT_PREFIX, logFrame, OUTPUT_PREFIX, PREDICTION_LOG_COLUMNS } from './log/log-frame.js';
 export {

@@ -1,4 +1,4 @@
-import { type Frame, isKeelError, KeelError } from '../core/index.js';
+import { type Frame, isKeelError, KeelError, ownKeysPrototype } from '../core/index.js';
 import { encodeFrame, labelsOf, type Model, RecordEncoder } from '../learn/index.js';
 import type { ModelSignature, SignatureField } from '../storage/index.js';
 import { badInput } from './internal/bad-input.js';
@@ -82,6 +82,8 @@ export class NativePredictor implements Predictor {
   private readonly featureNames: ReadonlySet<string>;
   private readonly width: number;
   private readonly classes: readonly string[] | null;
+  /** Prototype of each row's `probabilities` object: declares the classes as its keys (see `OWN_KEYS`). */
+  private readonly probabilitiesProto: object | null;
 
   private parallel: Promise<ParallelPredictor> | null = null;
 
@@ -105,6 +107,7 @@ export class NativePredictor implements Predictor {
     this.featureNames = new Set(model.features.map((f) => f.name));
     this.width = model.features.length;
     this.classes = model.task === 'regression' ? null : model.classes;
+    this.probabilitiesProto = this.classes ? ownKeysPrototype(this.classes) : null;
   }
 
   encodeRecords(records: readonly InputRecord[], options: RecordCheckOptions): TensorBatch {
@@ -217,7 +220,7 @@ export class NativePredictor implements Predictor {
     const label = (output.tensors[0]!.data as string[])[row]!;
     const probs = output.tensors[1]!.data as Float64Array;
     const k = classes.length;
-    const probabilities: Record<string, number> = {};
+    const probabilities = Object.create(this.probabilitiesProto) as Record<string, number>;
     for (let c = 0; c < k; c++) probabilities[classes[c]!] = probs[row * k + c]!;
     return k === 2 ? { label, probability: probs[row * 2 + 1]!, probabilities } : { label, probabilities };
   }

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeelError, ManualClock, systemClock, valueAt } from '../../src/core/index.js';
+import { KeelError, ManualClock, ownKeysPrototype, systemClock, valueAt } from '../../src/core/index.js';
 import { readFrame } from '../../src/data/index.js';
 import {
   batchesFrame,
+  batchRequestCount,
   datasetFiles,
   decodeLogBatch,
   encodeLogBatch,
@@ -276,6 +277,32 @@ describe('prediction log', () => {
     }
   });
 
+  it('with a worker, counts messages on the calling thread and skips what the worker cannot read', {
+    timeout: 30_000,
+  }, async () => {
+    const { logger, stream, offline, clock } = setup();
+    const worker = new SinkWorker();
+    try {
+      const sink = predictionLogSink({ stream, offline, clock, worker });
+      // Not a batch at all: refused by the count, on this thread.
+      await stream.publish('predictions', [new TextEncoder().encode('not a batch')]);
+      // A batch whose header breaks after the request count: only the worker finds out.
+      const broken = encodeLogBatch([{ ...entry(9, DAY1), requestId: 'broken' }]);
+      broken[8 + '{"v":2,"n":1,'.length] = 0x7b;
+      expect(batchRequestCount(broken)).toBe(1);
+      await stream.publish('predictions', [broken]);
+      logger.record(entry(1, DAY1));
+      await logger.flush();
+      await sink.drain();
+      expect(sink.stats).toMatchObject({ poisonMessages: 2, rowsWritten: 1, filesWritten: 1 });
+      const frame = await readFrame((await datasetFiles(offline, 'prediction_log'))[0]!);
+      expect(frame.toRecords().map((r) => r.request_id)).toEqual(['req-1']);
+      expect(await stream.pending('predictions', 'prediction-log-sink')).toBe(0);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('skips unreadable messages instead of blocking the log', async () => {
     const { stream, sink, logger, offline } = setup();
     await stream.publish('predictions', [new TextEncoder().encode('not json')]);
@@ -325,6 +352,56 @@ describe('prediction-log wire format', () => {
     shifted.set(bytes, 3);
     expect(decodeLogBatch(shifted.subarray(3))).toEqual(entries);
     expect(() => decodeLogBatch(new TextEncoder().encode('{"v":1}'))).toThrow(/unreadable/);
+  });
+
+  it('counts the requests of a batch from the start of its header, or from the whole header', () => {
+    const entries = [entry(1, DAY1), entry(2, DAY1), entry(3, DAY2)];
+    expect(batchRequestCount(encodeLogBatch(entries as never))).toBe(3);
+    // The same header with its keys in another order: read in full.
+    const header = Buffer.from(
+      JSON.stringify({ n: 2, v: 2, ids: ['a', 'b'], strings: [], shapes: [], tags: 0, nums: 0 }),
+    );
+    const bytes = new Uint8Array(8 + header.length);
+    new DataView(bytes.buffer).setUint32(0, 0x4b504c32, true);
+    new DataView(bytes.buffer).setUint32(4, header.length, true);
+    bytes.set(header, 8);
+    expect(batchRequestCount(bytes)).toBe(2);
+    expect(() => batchRequestCount(new TextEncoder().encode('{"v":2,"n":1}'))).toThrow(/unreadable/);
+  });
+
+  it('keeps every key when objects change shape from row to row, and reads declared keys', () => {
+    const inherited = Object.create({ fromPrototype: 1 }) as Record<string, unknown>;
+    inherited.own = 2;
+    const probabilities = (p: number) =>
+      Object.assign(Object.create(ownKeysPrototype(['0', '1'])) as Record<string, number>, {
+        '0': 1 - p,
+        '1': p,
+      });
+    const records: Record<string, unknown>[] = [
+      { a: 1, b: 2 },
+      { a: 1, c: 3 },
+      { a: 1, b: 2, c: 3 },
+      { a: 1 },
+      {},
+      { b: 2, a: 1 },
+      inherited,
+      { 2: 'index', x: 'named' },
+    ];
+    const entries = records.map((r, i) => ({
+      ...entry(i, DAY1),
+      requestId: `r${i}`,
+      records: [r],
+      outputs: [{ label: '1', probabilities: probabilities(i / 10) }],
+    }));
+    const decoded = decodeLogBatch(encodeLogBatch(entries));
+    // Own enumerable keys in their order, as Object.keys lists them (inherited ones are not logged).
+    expect(decoded.map((e) => e.records![0])).toEqual([...records.slice(0, 6), { own: 2 }, records[7]]);
+    expect(decoded.map((e) => Object.keys(e.records![0]!))).toEqual(records.map((r) => Object.keys(r)));
+    expect(decoded.map((e) => e.outputs![0]!.probabilities)).toEqual(
+      records.map((_, i) => ({ '0': 1 - i / 10, '1': i / 10 })),
+    );
+    // Declared keys are the prototype's business: JSON sees a plain object.
+    expect(JSON.stringify(probabilities(0.5))).toBe('{"0":0.5,"1":0.5}');
   });
 });
 

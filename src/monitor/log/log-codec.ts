@@ -12,7 +12,7 @@
  * index or an array length); objects list their values in the order of their shape (key list), so
  * keys are written once per batch.
  */
-import { KeelError } from '../../core/index.js';
+import { declaredKeys, KeelError } from '../../core/index.js';
 import type { PredictionLogEntry } from './prediction-record.js';
 
 const MAGIC = 0x4b504c32; // "KPL2"
@@ -109,20 +109,54 @@ class Writer {
   }
 
   private object(o: Record<string, unknown>): void {
-    const shape = this.shapeOf(o);
     this.tag(Tag.Object);
-    this.num(shape.index);
+    const slot = this.nn;
+    this.num(-1);
+    // Objects whose maker declared their keys (class probabilities, keyed by labels such as '0'
+    // and '1', which V8 enumerates slowly) are read by those keys.
+    const declared = declaredKeys(o);
+    if (declared === undefined) {
+      // Walk the keys with for-in, checking them against the recent shape that starts with the
+      // same key: V8 loads `o[k]` in a for-in straight from the object's enum cache, where a keyed
+      // load per field costs ten times more. A mismatch starts over with Object.keys.
+      const nt = this.nt;
+      let shape: Shape | undefined;
+      let i = 0;
+      for (const k in o) {
+        if (i === 0) shape = this.recentStartingWith(k);
+        if (shape === undefined || shape.keys[i] !== k) {
+          shape = undefined;
+          break;
+        }
+        this.value(o[k]);
+        i++;
+      }
+      if (shape !== undefined && i === shape.keys.length) {
+        this.nums[slot] = shape.index;
+        return;
+      }
+      this.nt = nt;
+      this.nn = slot + 1;
+    }
+    const shape = this.shapeOf(declared ?? Object.keys(o));
+    this.nums[slot] = shape.index;
     const keys = shape.keys;
     for (let i = 0; i < keys.length; i++) this.value(o[keys[i]!]);
   }
 
-  /** The shape of `o`: one of the few most recently used ones, or a new one. */
-  private shapeOf(o: Record<string, unknown>): Shape {
+  /** The most recent shape whose first key is `key`, if any. */
+  private recentStartingWith(key: string): Shape | undefined {
     const recent = this.recent;
-    const own = Object.keys(o);
+    for (let r = 0; r < recent.length; r++) if (recent[r]!.keys[0] === key) return recent[r];
+    return undefined;
+  }
+
+  /** The shape of an object with keys `own`: one of the few most recently used ones, or a new one. */
+  private shapeOf(own: readonly string[]): Shape {
+    const recent = this.recent;
     for (let r = 0; r < recent.length; r++) {
       const s = recent[r]!;
-      if (sameKeys(s.keys, own)) {
+      if (s.keys === own || sameKeys(s.keys, own)) {
         if (r > 0) {
           recent[r] = recent[0]!;
           recent[0] = s;
@@ -286,6 +320,33 @@ export function readBatch(data: Uint8Array): BatchSections {
       ? new Float64Array(data.buffer, offset, header.nums)
       : new Float64Array(Uint8Array.from(data.subarray(numsAt, numsAt + header.nums * 8)).buffer);
   return { header, tags, nums };
+}
+
+/** The header prefix `finish` writes (`JSON.stringify` keeps key order), up to the request count. */
+const COUNT_PREFIX = Buffer.from('{"v":2,"n":');
+
+/**
+ * The number of requests in a batch, read from the start of its header without parsing the rest
+ * (the request ids): what the log sink needs on the serving thread when a worker decodes. Falls
+ * back to reading the whole header when the prefix is not the usual one; `KEEL_INVALID_ARGUMENT`
+ * for anything that is not a batch.
+ */
+export function batchRequestCount(data: Uint8Array): number {
+  if (data.byteLength >= 8 + COUNT_PREFIX.length + 2) {
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    if (view.getUint32(0, true) === MAGIC) {
+      let at = 8;
+      while (at - 8 < COUNT_PREFIX.length && data[at] === COUNT_PREFIX[at - 8]) at++;
+      if (at - 8 === COUNT_PREFIX.length) {
+        let n = 0;
+        const first = at;
+        while (at < data.byteLength && data[at]! >= 0x30 && data[at]! <= 0x39 && at - first < 9)
+          n = n * 10 + data[at++]! - 0x30;
+        if (at > first && data[at] === 0x2c) return n;
+      }
+    }
+  }
+  return readBatch(data).header.n;
 }
 
 /** A cursor over a batch's sections. */

@@ -16,6 +16,12 @@ export interface SinkCodec<E> {
   decode(data: Uint8Array): E[];
   /** Rows an entry becomes (for the `maxRows` bound). */
   rows(entry: E): number;
+  /**
+   * Rows of a message counted without decoding it (throwing for what is plainly not one). With a
+   * worker, the sink then only counts messages on its own thread and the worker decodes them,
+   * reporting back the ones it cannot read; without `count` messages are decoded on both.
+   */
+  count?(data: Uint8Array): number;
   /** The frame of entries; `timeColumn` (a timestamp column) picks each row's day partition. */
   frame(entries: readonly E[]): Frame;
   readonly timeColumn: string;
@@ -164,35 +170,46 @@ export class ParquetSink<E> {
 
   private async take(messages: readonly StreamMessage[]): Promise<void> {
     const poison: StreamMessage[] = [];
+    const { codec, worker } = this.options;
+    // With a worker that decodes, this thread (the serving thread, usually) only counts rows.
+    const countOnly = worker !== undefined && codec.count !== undefined;
     for (const message of messages) {
       if (this.pending.has(message.seq)) continue;
-      let entries: E[];
+      let entries: E[] = [];
+      let rows = 0;
       try {
-        entries = this.options.codec.decode(message.data);
+        if (countOnly) rows = codec.count!(message.data);
+        else {
+          entries = codec.decode(message.data);
+          for (const e of entries) rows += codec.rows(e);
+        }
       } catch (error) {
-        this.stats.poisonMessages++;
-        this.log.error(
-          { err: error, topic: this.options.topic, seq: message.seq },
-          'skipping an unreadable stream message',
-        );
+        this.skipUnreadable(message.seq, error);
         poison.push(message);
         continue;
       }
       if (this.pending.size === 0) this.deadline = this.options.clock.now() + this.options.flushIntervalMs;
       this.pending.set(message.seq, { message, entries });
-      for (const e of entries) this.pendingRows += this.options.codec.rows(e);
+      this.pendingRows += rows;
     }
     if (poison.length > 0) await this.options.stream.ack(this.options.topic, this.options.consumer, poison);
   }
 
+  /** Counts and reports a message that cannot be read (it is acknowledged, never written). */
+  private skipUnreadable(seq: number, error: unknown): void {
+    this.stats.poisonMessages++;
+    this.log.error({ err: error, topic: this.options.topic, seq }, 'skipping an unreadable stream message');
+  }
+
   private async writeOnWorker(worker: SinkWorker, messages: readonly StreamMessage[]): Promise<void> {
     const stamp = `${this.options.clock.now()}-${messages[0]!.seq}-${randomHex(4)}`;
-    const { rows, files } = await worker.write(
+    const { rows, files, unreadable } = await worker.write(
       this.options.dataset,
       this.options.offline,
       stamp,
       messages.map((m) => m.data),
     );
+    for (const u of unreadable) this.skipUnreadable(messages[u.index]!.seq, new Error(u.error));
     this.stats.filesWritten += files;
     this.stats.rowsWritten += rows;
     if (this.options.writtenCounter) this.options.metrics?.count(this.options.writtenCounter, [], rows);

@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '../../core/index.js';
 import type { StreamStore } from '../../storage/index.js';
 import type { KeelMetrics } from '../metrics/keel-metrics.js';
-import type { BatchSections } from './log-codec.js';
+import { type BatchSections, batchRequestCount } from './log-codec.js';
 import { batchesFrame, holdBatch } from './log-columns.js';
 import { ParquetSink } from './parquet-sink.js';
 import { PREDICTION_LOG_TOPIC } from './prediction-logger.js';
@@ -44,6 +44,7 @@ export function predictionLogSink(options: PredictionLogSinkOptions): ParquetSin
       // A message is held as one entry (its sections), decoded straight into columns at write time.
       decode: (data) => [holdBatch(data)],
       rows: (b) => b.header.n,
+      count: batchRequestCount,
       frame: batchesFrame,
       timeColumn: 'ts',
     },

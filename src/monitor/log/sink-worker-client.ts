@@ -1,7 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { KeelError, workerEntry } from '../../core/index.js';
 import type { MonitorDataset } from './log-layout.js';
-import type { SinkWorkerReply, SinkWorkerRequest } from './sink-worker.js';
+import type { SinkWorkerReply, SinkWorkerRequest, UnreadablePayload } from './sink-worker.js';
+
+/** What the worker wrote, and the payloads it skipped as unreadable. */
+export interface SinkWorkerResult {
+  readonly rows: number;
+  readonly files: number;
+  readonly unreadable: readonly UnreadablePayload[];
+}
 
 /**
  * A worker thread that decodes and writes log-sink batches (see `ParquetSinkOptions.worker`): the
@@ -12,7 +19,7 @@ export class SinkWorker {
   private readonly worker: Worker;
   private readonly waiting = new Map<
     number,
-    { resolve: (r: { rows: number; files: number }) => void; reject: (e: Error) => void }
+    { resolve: (r: SinkWorkerResult) => void; reject: (e: Error) => void }
   >();
   private next = 0;
 
@@ -34,13 +41,16 @@ export class SinkWorker {
     this.worker.on('exit', (code) => this.failAll(new Error(`the log sink worker exited (code ${code})`)));
   }
 
-  /** Decodes `payloads` of `dataset` and writes them under `offline`; resolves with rows and files written. */
+  /**
+   * Decodes `payloads` of `dataset` and writes them under `offline`; resolves with rows and files
+   * written and the payloads skipped as unreadable.
+   */
   write(
     dataset: MonitorDataset,
     offline: string,
     stamp: string,
     payloads: readonly Uint8Array[],
-  ): Promise<{ rows: number; files: number }> {
+  ): Promise<SinkWorkerResult> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -49,7 +59,7 @@ export class SinkWorker {
       this.worker.postMessage(req);
     }).finally(() => {
       if (this.waiting.size === 0) this.worker.unref();
-    }) as Promise<{ rows: number; files: number }>;
+    }) as Promise<SinkWorkerResult>;
   }
 
   /** Stops the worker; writes in progress fail. */

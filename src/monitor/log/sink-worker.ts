@@ -19,9 +19,20 @@ export interface SinkWorkerRequest {
   readonly payloads: readonly Uint8Array[];
 }
 
-/** The answer to a write request. */
+/** A payload the worker could not read: its index in the request and why. */
+export interface UnreadablePayload {
+  readonly index: number;
+  readonly error: string;
+}
+
+/** The answer to a write request; unreadable payloads are skipped (the rest is written). */
 export type SinkWorkerReply =
-  | { readonly id: number; readonly rows: number; readonly files: number }
+  | {
+      readonly id: number;
+      readonly rows: number;
+      readonly files: number;
+      readonly unreadable: readonly UnreadablePayload[];
+    }
   | { readonly id: number; readonly error: string };
 
 let engine: DuckDBEngine | null = null;
@@ -43,15 +54,37 @@ function yieldToServing(): void {
 
 yieldToServing();
 
-function frameOf(dataset: MonitorDataset, payloads: readonly Uint8Array[]): Frame {
+/** Decodes each payload on its own, so that one unreadable message does not block the others. */
+function decodeEach<T>(
+  payloads: readonly Uint8Array[],
+  decode: (data: Uint8Array) => T,
+  unreadable: UnreadablePayload[],
+): T[] {
+  const out: T[] = [];
+  payloads.forEach((data, index) => {
+    try {
+      out.push(decode(data));
+    } catch (error) {
+      unreadable.push({ index, error: (error as Error).message });
+    }
+  });
+  return out;
+}
+
+function frameOf(
+  dataset: MonitorDataset,
+  payloads: readonly Uint8Array[],
+  unreadable: UnreadablePayload[],
+): Frame {
   return dataset === 'prediction_log'
-    ? batchesFrame(payloads.map(holdBatch))
-    : labelsFrame(payloads.flatMap(decodeLabels));
+    ? batchesFrame(decodeEach(payloads, holdBatch, unreadable))
+    : labelsFrame(decodeEach(payloads, decodeLabels, unreadable).flat());
 }
 
 parentPort?.on('message', async (req: SinkWorkerRequest) => {
   try {
-    const frame = frameOf(req.dataset, req.payloads);
+    const unreadable: UnreadablePayload[] = [];
+    const frame = frameOf(req.dataset, req.payloads, unreadable);
     engine ??= await openDuckDBEngine({ threads: 1 });
     const paths = await writePartitioned(frame, {
       timeColumn: req.dataset === 'prediction_log' ? 'ts' : 'received_at',
@@ -64,6 +97,7 @@ parentPort?.on('message', async (req: SinkWorkerRequest) => {
       id: req.id,
       rows: frame.rowCount,
       files: paths.length,
+      unreadable,
     } satisfies SinkWorkerReply);
   } catch (error) {
     parentPort!.postMessage({ id: req.id, error: (error as Error).message } satisfies SinkWorkerReply);
