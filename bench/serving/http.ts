@@ -13,10 +13,11 @@
 // wrk runs pinned to CPU 1 with one thread, as the peers' bench_serving.sh (shared mode). Rounds are
 // interleaved (order rotated each round) and ratios are taken within a round against node_1proc at
 // the same connection count; server CPU per request comes from /proc (process + children).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { machineLine, median, peersDir } from '../lib/peers.js';
+import { writeBodies } from './support/bodies.js';
 import { cpuDelta, type Proc, start, stopAll, treeCpu, waitUp } from './support/processes.js';
 import { SERVING_DATA, servingProject } from './support/project.js';
 import { type WrkResult, wrk } from './support/wrk.js';
@@ -33,34 +34,7 @@ const ONLY = arg('--only', '');
 
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 const peers = peersDir();
-const bodies = join(SERVING_DATA, 'bodies');
-mkdirSync(bodies, { recursive: true });
-const ROW = {
-  amount: 402.73,
-  hour: 9,
-  account_age_days: 974,
-  num_tx_24h: 0,
-  avg_amount_30d: 92.65,
-  distance_from_home: 2.9,
-  device_trust: 0.801,
-  merchant_category: 'grocery',
-  country: 'US',
-};
-const body = (name: string, value: unknown): string => {
-  const file = join(bodies, `${name}.json`);
-  writeFileSync(file, JSON.stringify(value));
-  return file;
-};
-const rowFile = body('row', ROW);
-const predictFile = body('predict', { instances: [ROW] });
-const inferFile = body('infer', {
-  inputs: Object.entries(ROW).map(([name, v]) => ({
-    name,
-    datatype: typeof v === 'string' ? 'BYTES' : 'FP64',
-    shape: [1],
-    data: [v],
-  })),
-});
+const { row: rowFile, predict: predictFile, infer: inferFile } = writeBodies();
 
 interface Target {
   readonly name: string;

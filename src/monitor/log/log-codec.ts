@@ -41,6 +41,17 @@ class Writer {
     this.nums = new Float64Array(Math.max(64, entries * 32));
   }
 
+  /** Empties the writer for the next batch, keeping its (grown) buffers. */
+  reset(): void {
+    this.nt = 0;
+    this.nn = 0;
+    this.strings.length = 0;
+    this.stringIndex.clear();
+    this.shapes.length = 0;
+    this.shapeIndex.clear();
+    this.recent.length = 0;
+  }
+
   tag(t: Tag): void {
     if (this.nt === this.tags.length) {
       const grown = new Uint8Array(this.tags.length * 2);
@@ -193,13 +204,15 @@ function sameKeys(keys: readonly string[], own: readonly string[]): boolean {
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 /**
- * Builds one prediction-log message entry by entry: the logger encodes each request as it is
+ * Builds prediction-log messages entry by entry: the logger encodes each request as it is
  * recorded, so the request's objects die young instead of being held (and promoted by the garbage
- * collector) until the batch is published.
+ * collector) until the batch is published. After `finish`, `reset` starts the next message in the
+ * same buffers: fresh ones per message would stream a few hundred kilobytes a second through the
+ * serving thread's caches (and the collector).
  */
 export class LogBatchEncoder {
   private readonly w: Writer;
-  private readonly ids: string[] = [];
+  private ids: string[] = [];
 
   /** `expected`: entries the batch is sized for (it grows past them). */
   constructor(expected = 64) {
@@ -262,6 +275,12 @@ export class LogBatchEncoder {
     out.set(w.tags.subarray(0, w.nt), tagsAt);
     new Float64Array(out.buffer, numsAt, w.nn).set(w.nums.subarray(0, w.nn));
     return out;
+  }
+
+  /** Empties the encoder for the next message (call after `finish`). */
+  reset(): void {
+    this.w.reset();
+    this.ids = [];
   }
 }
 

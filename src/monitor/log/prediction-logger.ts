@@ -77,7 +77,7 @@ export class PredictionLogger {
     publishFailures: 0,
   };
   /** The batch requests are encoded into, sealed at `maxBatch` requests or when published. */
-  private open: LogBatchEncoder | null = null;
+  private readonly open = new LogBatchEncoder(32);
   private sealed: Sealed[] = [];
   /** Requests in `open` and `sealed`. */
   private waiting = 0;
@@ -129,9 +129,8 @@ export class PredictionLogger {
       return;
     }
     const requestId = entry.requestId ?? `${this.idPrefix}-${(this.nextId++).toString(36)}`;
-    // Sized small and grown by doubling: at a few requests per batch a large zero-filled buffer
-    // per batch would cost more than the requests.
-    const open = (this.open ??= new LogBatchEncoder(32));
+    // Sized small and grown by doubling (once: the encoder is reused from batch to batch).
+    const open = this.open;
     try {
       open.add(entry, requestId);
     } catch (error) {
@@ -155,9 +154,9 @@ export class PredictionLogger {
   /** Closes the open batch into a stream message. */
   private seal(): void {
     const open = this.open;
-    if (open === null || open.count === 0) return;
-    this.open = null;
+    if (open.count === 0) return;
     this.sealed.push({ payload: open.finish(), requests: open.count });
+    open.reset();
   }
 
   /** Arms the publish: within `publishDelayMs`, or at the next turn once a batch is full. */
