@@ -10,14 +10,45 @@ import { INPUT_PREFIX, OUTPUT_PREFIX } from './log-frame.js';
 
 type Kind = 'number' | 'boolean' | 'string' | 'json';
 
-/** Values of one column as they are decoded: row numbers plus numbers or strings. */
+/** A Float64Array that grows by doubling; `values()` views its filled part. */
+class NumberList {
+  private data: Float64Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.n === this.data.length) {
+      const grown = new Float64Array(this.n * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.n++] = v;
+  }
+  values(): Float64Array {
+    return this.data.subarray(0, this.n);
+  }
+}
+
+/**
+ * Values of one column as they are decoded: row numbers plus numbers or strings. Sized for the
+ * batch's request count up front (a request is a row, usually), so a flush allocates each buffer
+ * once instead of doubling it a dozen times.
+ */
 class Growable {
-  num = new Float64Array(64);
-  rows = new Int32Array(64);
+  num: Float64Array;
+  rows: Int32Array;
   readonly strs: (string | null)[] = [];
   n = 0;
   kind: Kind | null = null;
   mixed = false;
+  /** True while value i belongs to row i (every row so far has this column). */
+  dense = true;
+
+  constructor(capacity: number) {
+    this.num = new Float64Array(Math.max(16, capacity));
+    this.rows = new Int32Array(Math.max(16, capacity));
+  }
 
   push(row: number, kind: Kind, num: number, str: string | null): void {
     if (this.kind === null) this.kind = kind;
@@ -31,6 +62,7 @@ class Growable {
       this.num = nums;
     }
     if (str !== null) this.strs[this.n] = str;
+    if (row !== this.n) this.dense = false;
     this.rows[this.n] = row;
     this.num[this.n++] = num;
   }
@@ -43,9 +75,12 @@ class Growable {
   column(name: string, total: number): Column {
     const kind = this.mixed ? 'string' : this.kind;
     if (kind === 'number' || kind === 'boolean') {
+      const type = kind === 'number' ? 'numeric' : 'boolean';
+      // A column every row has is its buffer as it stands.
+      if (this.dense && this.n === total) return numberColumn(name, this.num.subarray(0, total), type);
       const values = new Float64Array(total).fill(Number.NaN);
       for (let i = 0; i < this.n; i++) values[this.rows[i]!] = this.num[i]!;
-      return numberColumn(name, values, kind === 'number' ? 'numeric' : 'boolean');
+      return numberColumn(name, values, type);
     }
     const values = new Array<string | null>(total).fill(null);
     for (let i = 0; i < this.n; i++) values[this.rows[i]!] = this.text(i);
@@ -56,26 +91,39 @@ class Growable {
 /** The fixed columns, row by row. */
 class FixedColumns {
   readonly ids: string[] = [];
-  readonly row: number[] = [];
-  readonly ts: number[] = [];
   readonly deployment: (string | null)[] = [];
   readonly model: string[] = [];
-  readonly version: number[] = [];
   readonly variant: (string | null)[] = [];
-  readonly latency: number[] = [];
-  readonly cached: number[] = [];
-  readonly logged: number[] = [];
+  readonly row: NumberList;
+  readonly ts: NumberList;
+  readonly version: NumberList;
+  readonly latency: NumberList;
+  readonly cached: NumberList;
+  readonly logged: NumberList;
+  constructor(capacity: number) {
+    this.row = new NumberList(capacity);
+    this.ts = new NumberList(capacity);
+    this.version = new NumberList(capacity);
+    this.latency = new NumberList(capacity);
+    this.cached = new NumberList(capacity);
+    this.logged = new NumberList(capacity);
+  }
 }
 
 /** Decodes batches into column accumulators. */
 class ColumnDecoder {
-  readonly fixed = new FixedColumns();
+  readonly fixed: FixedColumns;
   readonly columns = new Map<string, Growable>();
   total = 0;
 
+  /** `expected`: rows the batches are likely to hold (their request count). */
+  constructor(private readonly expected: number) {
+    this.fixed = new FixedColumns(expected);
+  }
+
   column(name: string): Growable {
     let g = this.columns.get(name);
-    if (!g) this.columns.set(name, (g = new Growable()));
+    if (!g) this.columns.set(name, (g = new Growable(this.expected)));
     return g;
   }
 
@@ -234,23 +282,23 @@ export function holdBatch(data: Uint8Array): BatchSections {
 
 /** The Parquet frame of batches: the same columns and values as `logFrame` of their entries. */
 export function batchesFrame(batches: readonly BatchSections[]): Frame {
-  const d = new ColumnDecoder();
+  const d = new ColumnDecoder(batches.reduce((n, b) => n + b.header.n, 0));
   for (const b of batches) d.add(b);
   const { prediction, score } = d.predictions();
   const f = d.fixed;
   return Frame.fromColumns([
     textColumn('request_id', f.ids),
-    numberColumn('row', f.row, 'integer'),
-    numberColumn('ts', f.ts, 'timestamp'),
+    numberColumn('row', f.row.values(), 'integer'),
+    numberColumn('ts', f.ts.values(), 'timestamp'),
     categoricalColumn('deployment', f.deployment),
     categoricalColumn('model', f.model),
-    numberColumn('version', f.version, 'integer'),
+    numberColumn('version', f.version.values(), 'integer'),
     categoricalColumn('variant', f.variant),
     categoricalColumn('prediction', prediction),
     numberColumn('score', score),
-    numberColumn('latency_us', f.latency),
-    numberColumn('cached', f.cached, 'boolean'),
-    numberColumn('logged_inputs', f.logged, 'boolean'),
+    numberColumn('latency_us', f.latency.values()),
+    numberColumn('cached', f.cached.values(), 'boolean'),
+    numberColumn('logged_inputs', f.logged.values(), 'boolean'),
     // Inputs before outputs, each in order of first appearance (as `logFrame`).
     ...[...d.columns]
       .sort(([a], [b]) => Number(a.startsWith(OUTPUT_PREFIX)) - Number(b.startsWith(OUTPUT_PREFIX)))
