@@ -81,13 +81,13 @@ export async function writeFrame(
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await withEngine(options.engine, (engine) =>
-      engine.withSession(async (session) => {
-        const table = session.tempName('keel_write');
-        await session.writeTable(table, frame, { temporary: true });
-        await session.exec(
-          `COPY (SELECT ${selectFor(frame, format)} FROM ${quoteIdent(table)}) TO ${quoteLiteral(temp)} (${copyOptions(frame, format, target, options)})`,
-        );
-      }),
+      engine.withSession((session) =>
+        session.withFrame(frame, (table) =>
+          session.exec(
+            `COPY (SELECT ${selectFor(frame, format)} FROM ${table}) TO ${quoteLiteral(temp)} (${copyOptions(frame, format, target, options)})`,
+          ),
+        ),
+      ),
     );
     await rename(temp, target);
   } catch (error) {

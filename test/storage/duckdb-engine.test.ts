@@ -160,6 +160,43 @@ describe('DuckDB engine: Frame → table', () => {
     expect(rows).toEqual([{ n: n + 10, total: (n * (n - 1)) / 2 + 45, type: 'INTEGER' }]);
   });
 
+  it('reads a frame in place (withFrame) as writeTable would store it, over several vectors', async () => {
+    const viaScan = await engine.withSession((s) =>
+      s.withFrame(frame, (table) =>
+        s.queryFrame(`SELECT * FROM ${table}`, {
+          stringType: (st) => (st.name === 's' ? 'text' : 'categorical'),
+        }),
+      ),
+    );
+    expect(viaScan.schema).toEqual(frame.schema);
+    expect(viaScan.toRecords()).toEqual(frame.toRecords());
+    const n = 5000;
+    const big = Frame.fromColumns([
+      numberColumn(
+        'v',
+        Float64Array.from({ length: n }, (_, i) => i),
+      ),
+    ]);
+    const rows = await engine.withSession((s) =>
+      s.withFrame(big, (table) =>
+        s.queryRows(`SELECT count(*) AS n, sum(v) AS total, min(v) AS lo, max(v) AS hi FROM ${table}`),
+      ),
+    );
+    expect(rows).toEqual([{ n, total: (n * (n - 1)) / 2, lo: 0, hi: n - 1 }]);
+    // Rows come in frame order, and the table is gone once the callback settled.
+    await engine.withSession(async (s) => {
+      let name = '';
+      const order = await s.withFrame(big, async (table) => {
+        name = table;
+        return s.queryRows(
+          `SELECT bool_and(v = rn - 1) AS ordered FROM (SELECT v, row_number() OVER () AS rn FROM ${table})`,
+        );
+      });
+      expect(order).toEqual([{ ordered: true }]);
+      await expect(s.queryRows(`SELECT count(*) FROM ${name}`)).rejects.toThrow(/no frame is registered/);
+    });
+  });
+
   it('drops temporary names when a session is released', async () => {
     let name = '';
     await engine.withSession(async (s) => {

@@ -2,6 +2,7 @@ import { type DuckDBConnection, DuckDBDataChunk, type DuckDBMaterializedResult }
 import { type Frame, KeelError } from '../../core/index.js';
 import type { FrameConversionOptions, StreamFrameOptions, WriteTableOptions } from './frame-options.js';
 import { type BuilderColumn, FrameBuilder } from './internal/frame-builder.js';
+import { withFrameScan } from './internal/frame-scan.js';
 import { duckdbTypeOf, fillChunk } from './internal/frame-writer.js';
 import { columnsOf, planQuery } from './internal/query-plan.js';
 import { quoteIdent } from './sql.js';
@@ -174,6 +175,16 @@ export class DuckDBSession {
     } finally {
       appender.closeSync();
     }
+  }
+
+  /**
+   * Runs `fn` with a SQL table expression that reads `frame` straight from memory (column types as
+   * `writeTable` gives them), for one statement such as `COPY (SELECT * FROM <table>) TO ...`:
+   * cheaper than `writeTable` when the rows are read once.
+   */
+  withFrame<T>(frame: Frame, fn: (table: string) => Promise<T>): Promise<T> {
+    this.assertIdle();
+    return withFrameScan(this.connection, frame, fn);
   }
 
   /** Drops the session's temporary names; called by the engine when the session is released. */
