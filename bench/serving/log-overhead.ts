@@ -1,6 +1,6 @@
 // What the prediction log costs a `keel serve` process at full load, against the same server with
 // the log off (KEEL_LOG_SAMPLE_RATE=0), in the same run:
-//   npm run build && npm run bench -- serving/log-overhead [--pairs 4] [--rounds 4] [--duration 6] [--conns 64]
+//   npm run build && npm run bench -- serving/log-overhead [--pairs 6] [--rounds 4] [--duration 6] [--warmup 10] [--conns 64]
 // The serving benchmark's setup (bench project, 200-tree GBDT, records-API body, wrk -t1 pinned to
 // CPU 1), but only these two servers, because the difference sought (a few percent) is smaller than
 // what separates two rounds of the full benchmark on a shared 2-core machine. A process keeps its
@@ -23,10 +23,11 @@ const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const PAIRS = Number(arg('--pairs', '4'));
+const PAIRS = Number(arg('--pairs', '6'));
 const ROUNDS = Number(arg('--rounds', '4'));
 const DURATION = Number(arg('--duration', '6'));
-const WARMUP = Number(arg('--warmup', '3'));
+// Long enough for the JIT to settle on the sink's once-a-second code as well as on the request path.
+const WARMUP = Number(arg('--warmup', '10'));
 const CONNS = Number(arg('--conns', '64'));
 
 const repo = resolve(new URL('../..', import.meta.url).pathname);
