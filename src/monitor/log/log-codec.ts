@@ -202,6 +202,7 @@ function sameKeys(keys: readonly string[], own: readonly string[]): boolean {
 }
 
 const pad8 = (n: number): number => (n + 7) & ~7;
+const utf8 = new TextEncoder();
 
 /**
  * Builds prediction-log messages entry by entry: the logger encodes each request as it is
@@ -251,27 +252,29 @@ export class LogBatchEncoder {
     this.ids.push(requestId);
   }
 
-  /** The message (see the module doc). */
+  /**
+   * The message (see the module doc), in shared memory: the in-process stream keeps it as it is
+   * and the log sink's worker thread reads it without a copy (`MemoryStreamStore.publish`).
+   */
   finish(): Uint8Array {
     const w = this.w;
-    const header = Buffer.from(
-      JSON.stringify({
-        v: 2,
-        n: this.ids.length,
-        ids: this.ids,
-        strings: w.strings,
-        shapes: w.shapes,
-        tags: w.nt,
-        nums: w.nn,
-      }),
-    );
-    const tagsAt = pad8(8 + header.length);
+    const header = JSON.stringify({
+      v: 2,
+      n: this.ids.length,
+      ids: this.ids,
+      strings: w.strings,
+      shapes: w.shapes,
+      tags: w.nt,
+      nums: w.nn,
+    });
+    const headerBytes = Buffer.byteLength(header);
+    const tagsAt = pad8(8 + headerBytes);
     const numsAt = pad8(tagsAt + w.nt);
-    const out = new Uint8Array(numsAt + w.nn * 8);
+    const out = new Uint8Array(new SharedArrayBuffer(numsAt + w.nn * 8));
     const view = new DataView(out.buffer);
     view.setUint32(0, MAGIC, true);
-    view.setUint32(4, header.length, true);
-    out.set(header, 8);
+    view.setUint32(4, headerBytes, true);
+    utf8.encodeInto(header, out.subarray(8, 8 + headerBytes));
     out.set(w.tags.subarray(0, w.nt), tagsAt);
     new Float64Array(out.buffer, numsAt, w.nn).set(w.nums.subarray(0, w.nn));
     return out;

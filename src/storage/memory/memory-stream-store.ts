@@ -39,9 +39,11 @@ interface Topic {
 /**
  * A copy of `p` in shared memory: the message is never written again, and a consumer on a worker
  * thread (the log sink) then receives it without another copy — `postMessage` shares a
- * SharedArrayBuffer instead of cloning megabytes on the publishing thread.
+ * SharedArrayBuffer instead of cloning megabytes on the publishing thread. A payload already in
+ * shared memory is taken as it is: its publisher hands it over and does not write it again.
  */
 function sharedCopy(p: Uint8Array): Uint8Array {
+  if (p.buffer instanceof SharedArrayBuffer) return p;
   const copy = new Uint8Array(new SharedArrayBuffer(p.byteLength));
   copy.set(p);
   return copy;
