@@ -31,14 +31,11 @@ import { InferenceEngine, NativePredictor } from '../../src/serve/index.js';
 import { MemoryStreamStore } from '../../src/storage/index.js';
 import { MemoryRegistry, testLoaders } from '../../test/serve/helpers/memory-registry.js';
 import { rng, TreeTestModel } from '../../test/serve/helpers/test-models.js';
+import { argNumber } from '../lib/args.js';
 import { machineLine, median } from '../lib/peers.js';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ITER = arg('--iterations', 50_000);
-const ROUNDS = arg('--rounds', 7);
+const ITER = argNumber('--iterations', 50_000);
+const ROUNDS = argNumber('--rounds', 7);
 const FEATURES = 12;
 const model = new TreeTestModel(200, 6, FEATURES, 42);
 const r = rng(9);

@@ -12,17 +12,14 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { openDuckDBEngine, quoteLiteral } from '../../src/storage/index.js';
+import { argText } from '../lib/args.js';
 import { BENCH_DATA, fraudCsv, machineLine, median, peersDir } from '../lib/peers.js';
 import { SERVING_DATA, servingProject } from './support/project.js';
 
 const run = promisify(execFile);
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
-const ROWS = Number(arg('--rows', '1000000'));
-const REPEATS = Number(arg('--repeats', '3'));
-const BATCH = arg('--batch-size', '65536');
+const ROWS = Number(argText('--rows', '1000000'));
+const REPEATS = Number(argText('--repeats', '3'));
+const BATCH = argText('--batch-size', '65536');
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 
 async function parquetOf(csv: string): Promise<string> {

@@ -14,13 +14,10 @@ import { InferenceEngine, type InferenceEngineOptions, NativePredictor } from '.
 import { MemoryCacheStore } from '../../src/storage/index.js';
 import { MemoryRegistry, testLoaders } from '../../test/serve/helpers/memory-registry.js';
 import { LinearTestModel, rng, TreeTestModel } from '../../test/serve/helpers/test-models.js';
+import { argNumber } from '../lib/args.js';
 import { machineLine, median } from '../lib/peers.js';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ITER = arg('--iterations', 100_000);
+const ITER = argNumber('--iterations', 100_000);
 const FEATURES = 12;
 const model = new TreeTestModel(200, 6, FEATURES, 42);
 const r = rng(9);

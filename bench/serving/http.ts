@@ -16,21 +16,18 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { argText } from '../lib/args.js';
 import { machineLine, median, peersDir } from '../lib/peers.js';
 import { writeBodies } from './support/bodies.js';
 import { cpuDelta, type Proc, start, stopAll, treeCpu, waitUp } from './support/processes.js';
 import { SERVING_DATA, servingProject } from './support/project.js';
 import { type WrkResult, wrk } from './support/wrk.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
-const ROUNDS = Number(arg('--rounds', '3'));
-const DURATION = Number(arg('--duration', '10'));
-const WARMUP = Number(arg('--warmup', '3'));
-const CONNS = arg('--conns', '8,64').split(',').map(Number);
-const ONLY = arg('--only', '');
+const ROUNDS = Number(argText('--rounds', '3'));
+const DURATION = Number(argText('--duration', '10'));
+const WARMUP = Number(argText('--warmup', '3'));
+const CONNS = argText('--conns', '8,64').split(',').map(Number);
+const ONLY = argText('--only', '');
 
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 const peers = peersDir();

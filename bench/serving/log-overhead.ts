@@ -13,22 +13,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { argText } from '../lib/args.js';
 import { machineLine, median, peersDir } from '../lib/peers.js';
 import { writeBodies } from './support/bodies.js';
 import { type Proc, start, stopAll, waitUp } from './support/processes.js';
 import { servingProject } from './support/project.js';
 import { wrk } from './support/wrk.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
-const PAIRS = Number(arg('--pairs', '6'));
-const ROUNDS = Number(arg('--rounds', '4'));
-const DURATION = Number(arg('--duration', '6'));
+const PAIRS = Number(argText('--pairs', '6'));
+const ROUNDS = Number(argText('--rounds', '4'));
+const DURATION = Number(argText('--duration', '6'));
 // Long enough for the JIT to settle on the sink's once-a-second code as well as on the request path.
-const WARMUP = Number(arg('--warmup', '10'));
-const CONNS = Number(arg('--conns', '64'));
+const WARMUP = Number(argText('--warmup', '10'));
+const CONNS = Number(argText('--conns', '64'));
 
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 const peers = peersDir();
