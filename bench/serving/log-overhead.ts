@@ -10,13 +10,13 @@
 // CPU per request is split into the serving (main) thread and the others (sink worker, V8 helpers,
 // DuckDB, libuv), from /proc/<pid>/task. The logged server's own counters (/metrics) show that
 // every request was logged and written.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { argText } from '../lib/args.js';
 import { machineLine, median, peersDir } from '../lib/peers.js';
 import { writeBodies } from './support/bodies.js';
-import { type Proc, start, stopAll, waitUp } from './support/processes.js';
+import { type Proc, start, stopAll, threadCpu, waitUp } from './support/processes.js';
 import { servingProject } from './support/project.js';
 import { wrk } from './support/wrk.js';
 
@@ -30,25 +30,6 @@ const CONNS = Number(argText('--conns', '64'));
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 const peers = peersDir();
 const { predict: body } = writeBodies();
-const CLK_TCK = 100;
-
-/** CPU seconds of a process's main thread and of all its other threads, from /proc. */
-function threadCpu(pid: number): { main: number; others: number } {
-  let main = 0;
-  let others = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const s = (Number(f[11]) + Number(f[12])) / CLK_TCK;
-      if (Number(tid) === pid) main += s;
-      else others += s;
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return { main, others };
-}
 
 /** A counter's value from a Prometheus text page (summed over its series matching `labels`). */
 function counter(page: string, name: string, labels = ''): number {

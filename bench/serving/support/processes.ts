@@ -1,7 +1,7 @@
 // Server processes for benchmarks: started here, stopped here by process id; CPU time of a process
 // tree read from /proc (the parent and its direct children: gunicorn and cluster workers).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -54,9 +54,10 @@ export async function stopAll(): Promise<void> {
   );
 }
 
-function ticksOf(pid: number): number {
+/** User + system clock ticks in a /proc `stat` file (of a process or of one thread); 0 once gone. */
+function ticksOf(statFile: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]);
   } catch {
@@ -79,8 +80,20 @@ function childrenOf(pid: number): number[] {
 /** CPU seconds (user + system) used so far by a process and its direct children, by pid. */
 export function treeCpu(pid: number): Map<number, number> {
   const out = new Map<number, number>();
-  for (const p of [pid, ...childrenOf(pid)]) out.set(p, ticksOf(p) / CLK_TCK);
+  for (const p of [pid, ...childrenOf(pid)]) out.set(p, ticksOf(`/proc/${p}/stat`) / CLK_TCK);
   return out;
+}
+
+/** CPU seconds used so far by a process's main thread and by all its other threads, from /proc. */
+export function threadCpu(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const s = ticksOf(`/proc/${pid}/task/${tid}/stat`) / CLK_TCK;
+    if (Number(tid) === pid) main += s;
+    else others += s;
+  }
+  return { main, others };
 }
 
 /** CPU seconds between two `treeCpu` snapshots (processes present in the second). */
