@@ -18,7 +18,12 @@ import {
   predictionLogSink,
   SinkWorker,
 } from '../../src/monitor/index.js';
-import { MemoryStreamStore, type StreamStore } from '../../src/storage/index.js';
+import {
+  MemoryStreamStore,
+  openDuckDBEngine,
+  quoteLiteral,
+  type StreamStore,
+} from '../../src/storage/index.js';
 import { waitFor } from '../helpers/poll.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -119,6 +124,16 @@ describe('prediction log', () => {
       0, 1, 11, 2,
     ]);
     expect(day2.row(1)['output.value']).toBe(10.5);
+    // Snappy, not writeFrame's default zstd: the log is written all day on the serving machine.
+    const engine = await openDuckDBEngine();
+    try {
+      const codecs = await engine.queryRows(
+        `SELECT DISTINCT compression FROM parquet_metadata(${quoteLiteral(f1!)})`,
+      );
+      expect(codecs).toEqual([{ compression: 'SNAPPY' }]);
+    } finally {
+      await engine.close();
+    }
     const samples = await metrics.samples();
     expect(samples.find((s) => s.name === 'keel_prediction_log_written_rows_total')?.value).toBe(4);
     expect(sink.stats).toMatchObject({ rowsWritten: 4, filesWritten: 2, failures: 0 });
