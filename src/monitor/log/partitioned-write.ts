@@ -50,7 +50,7 @@ export async function writePartitioned(
       format: 'parquet',
       // Written all day on the serving machine: snappy costs less CPU than zstd, and its small
       // tables leave the caches to the serving thread — at full load the log's cost fell from
-      // 4–6% to 1–3% of throughput (bench/RESULTS.md), for files about a quarter larger.
+      // 4.5% to 2.7% of throughput (bench/RESULTS.md), for files about a quarter larger.
       parquetCompression: 'snappy',
       ...(options.engine ? { engine: options.engine } : {}),
     });
