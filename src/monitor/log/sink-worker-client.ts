@@ -1,14 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { KeelError, workerEntry } from '../../core/index.js';
 import type { MonitorDataset } from './log-layout.js';
-import type { SinkWorkerReply, SinkWorkerRequest, UnreadablePayload } from './sink-worker.js';
-
-/** What the worker wrote, and the payloads it skipped as unreadable. */
-export interface SinkWorkerResult {
-  readonly rows: number;
-  readonly files: number;
-  readonly unreadable: readonly UnreadablePayload[];
-}
+import type { SinkWorkerReply, SinkWorkerRequest, SinkWorkerResult } from './sink-worker.js';
 
 /**
  * A worker thread that decodes and writes log-sink batches (see `ParquetSinkOptions.worker`): the

@@ -25,14 +25,16 @@ export interface UnreadablePayload {
   readonly error: string;
 }
 
-/** The answer to a write request; unreadable payloads are skipped (the rest is written). */
+/** What the worker wrote, and the payloads it skipped as unreadable (the rest is written). */
+export interface SinkWorkerResult {
+  readonly rows: number;
+  readonly files: number;
+  readonly unreadable: readonly UnreadablePayload[];
+}
+
+/** The answer to a write request. */
 export type SinkWorkerReply =
-  | {
-      readonly id: number;
-      readonly rows: number;
-      readonly files: number;
-      readonly unreadable: readonly UnreadablePayload[];
-    }
+  | ({ readonly id: number } & SinkWorkerResult)
   | { readonly id: number; readonly error: string };
 
 let engine: DuckDBEngine | null = null;

@@ -3,12 +3,10 @@ import { type Frame, KeelError } from '../../core/index.js';
 import type { FrameConversionOptions, StreamFrameOptions, WriteTableOptions } from './frame-options.js';
 import { type BuilderColumn, FrameBuilder } from './internal/frame-builder.js';
 import { withFrameScan } from './internal/frame-scan.js';
-import { duckdbTypeOf, fillChunk } from './internal/frame-writer.js';
+import { duckdbTypeOf, fillChunk, VECTOR_SIZE } from './internal/frame-writer.js';
 import { columnsOf, planQuery } from './internal/query-plan.js';
 import { quoteIdent } from './sql.js';
 
-/** Rows per DuckDB vector: the most one data chunk holds. */
-const VECTOR_SIZE = 2048;
 const DEFAULT_BATCH_ROWS = 65_536;
 
 /** A plain value from `queryRows`: BIGINTs as numbers, timestamps as epoch ms, nested values as DuckDB gives them. */

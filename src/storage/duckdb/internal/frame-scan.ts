@@ -1,9 +1,7 @@
 import { type DuckDBConnection, DuckDBTableFunction, type DuckDBType, VARCHAR } from '@duckdb/node-api';
 import type { Frame } from '../../../core/index.js';
-import { duckdbTypeOf, fillChunk } from './frame-writer.js';
+import { duckdbTypeOf, fillChunk, VECTOR_SIZE } from './frame-writer.js';
 
-/** Rows per DuckDB vector: the most one data chunk holds. */
-const VECTOR_SIZE = 2048;
 const SCAN_FUNCTION = 'keel_frame_scan';
 
 /** Frames being scanned, by token (the scan's only parameter). */

@@ -13,6 +13,8 @@ import type * as duckdb from '@duckdb/node-bindings';
 import type { Column, Frame } from '../../../core/index.js';
 import { bindings } from './bindings.js';
 
+/** Rows per DuckDB vector: the most one data chunk holds. */
+export const VECTOR_SIZE = 2048;
 const TWO_32 = 4294967296;
 /** DuckDB's enum index width is chosen by member count; above this the index is 32-bit. */
 const MAX_ENUM_LEVELS = 65_535;
